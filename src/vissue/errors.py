@@ -1,0 +1,31 @@
+"""Exceptions raised by vissue.
+
+    VissueError
+     ├── InputError          the user gave something vissue cannot use (a path, an option)
+     │    └── FormatError    a file is not in a format vissue reads, or not the one asked for
+     ├── LibraryError        the library folder or its database cannot be used
+     └── NotFoundError       no work in the library has the identifier asked for
+
+The library raises these and never prints or exits; the command line turns them into
+one-line messages with an exit status.
+"""
+
+
+class VissueError(Exception):
+    """Base class of every error vissue raises on purpose."""
+
+
+class InputError(VissueError):
+    """Something the user gave cannot be used."""
+
+
+class FormatError(InputError):
+    """A file is not in a format vissue reads."""
+
+
+class LibraryError(VissueError):
+    """The library folder or its database cannot be used."""
+
+
+class NotFoundError(VissueError):
+    """No work has the identifier asked for."""

@@ -1,0 +1,152 @@
+"""Ingest: export files -> readers -> library, with a report of what became of every record."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, VissueError
+from .library import Library
+from .readers import Format, read_path
+from .work import Notice, Reject, Work
+
+BATCH = 500  # records written per transaction
+
+
+@dataclass
+class FileReport:
+    file: str
+    format: str | None = None
+    read: int = 0
+    added: int = 0
+    merged: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    rejects: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.error or self.rejected)
+
+
+@dataclass
+class IngestReport:
+    files: list[FileReport] = field(default_factory=list)
+    works: int = 0
+
+    def total(self, name: str) -> int:
+        return sum(getattr(f, name) for f in self.files)
+
+    @property
+    def failed(self) -> bool:
+        return any(f.failed for f in self.files)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "read": self.total("read"),
+            "added": self.total("added"),
+            "merged": self.total("merged"),
+            "unchanged": self.total("unchanged"),
+            "rejected": self.total("rejected"),
+            "works": self.works,
+            "rejects": [r for f in self.files for r in f.rejects],
+            "warnings": [w for f in self.files for w in f.warnings],
+            "errors": [{"file": f.file, "error": f.error} for f in self.files if f.error],
+            "files": [asdict(f) for f in self.files],
+        }
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files to read: each path as given, directories replaced by the files under them."""
+    result: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and not any(
+                part.startswith(".") for part in p.relative_to(path).parts))
+            result.extend(found)
+        else:
+            result.append(path)
+    return result
+
+
+# progress(event, file, done, total): event is 'file' when a file starts (total = records
+# unknown: None), 'record' after each record.
+Progress = Callable[[str, str, int, int | None], None]
+
+
+def ingest(
+    library: Library,
+    paths: Iterable[str | Path],
+    *,
+    fmt: Format | str | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Read every file into the library; one bad record or file never stops the others."""
+    report = IngestReport()
+    for path in expand_paths(paths):
+        file_report = FileReport(file=str(path))
+        report.files.append(file_report)
+        started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        try:
+            plan = read_path(path, fmt)
+        except InputError as e:
+            file_report.error = str(e)
+            continue
+        file_report.format = plan.format.value
+        file_report.warnings.extend(plan.warnings)
+        if progress:
+            progress("file", file_report.file, 0, None)
+        try:
+            _ingest_records(library, plan.records(), file_report, progress)
+        except VissueError as e:
+            file_report.error = str(e)
+        library.log_ingest(file_report.file, file_report.format, asdict(file_report), started)
+    report.works = library.count()
+    return report
+
+
+def _batches(records: Iterable[Work | Reject | Notice], size: int) -> Iterator[list[Work | Reject | Notice]]:
+    batch: list[Work | Reject | Notice] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _ingest_records(
+    library: Library,
+    records: Iterable[Work | Reject | Notice],
+    report: FileReport,
+    progress: Progress | None,
+) -> None:
+    """Write records in batches, each batch one transaction: a kill loses at most one batch."""
+    for batch in _batches(records, BATCH):
+        with library.transaction():
+            for record in batch:
+                if isinstance(record, Notice):
+                    report.warnings.append(record.text())
+                    continue
+                report.read += 1
+                if isinstance(record, Reject):
+                    report.rejected += 1
+                    report.rejects.append({**asdict(record), "message": record.message(),
+                                           "raw": record.raw[:500]})
+                    library.add_reject(record)
+                    continue
+                result = library.add(record)
+                if result.action == "added":
+                    report.added += 1
+                else:
+                    report.merged += 1
+                    report.unchanged += result.action == "unchanged"
+        if progress:
+            progress("record", report.file, report.read, None)

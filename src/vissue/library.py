@@ -1,0 +1,333 @@
+"""The library: one folder holding an SQLite database of works, their sources and rejects.
+
+Nothing outside this module knows the store is SQLite. Writes happen inside `transaction()`:
+a process killed in the middle leaves the library as it was at the last commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from . import dedupe
+from .errors import LibraryError, NotFoundError
+from .ids import parse_identifier
+from .migrations import migrate
+from .text import is_shouting, smart_title, title_key, venue_key
+from .work import Reject, Venue, Work
+
+DB_NAME = "library.sqlite"
+DEFAULT_DIR = Path("~/.local/share/vissue/library")
+
+
+def default_library_dir() -> Path:
+    """VISSUE_LIBRARY, else ~/.local/share/vissue/library (XDG_DATA_HOME respected)."""
+    if os.environ.get("VISSUE_LIBRARY"):
+        return Path(os.environ["VISSUE_LIBRARY"]).expanduser()
+    if os.environ.get("XDG_DATA_HOME"):
+        return Path(os.environ["XDG_DATA_HOME"]) / "vissue" / "library"
+    return DEFAULT_DIR.expanduser()
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _hash(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+@dataclass
+class StoredWork:
+    """A work as the library holds it: its id, the merged record, and where it came from."""
+
+    id: int
+    work: Work
+    venue_id: int | None = None
+    provenance: dict[str, int] = field(default_factory=dict)
+    venue_name: str | None = None  # the venue's name as the library shows it (one for all spellings)
+
+    def ids(self) -> dict[str, Any]:
+        """Identifiers for JSON output: the library id plus every work identifier."""
+        return {"id": self.id, **self.work.ids}
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.work.to_dict()
+        data["venue"]["display_name"] = self.venue_name
+        return {"id": self.id, "ids": self.ids(), **{k: v for k, v in data.items() if k != "ids"}}
+
+
+@dataclass
+class AddResult:
+    action: str  # 'added', 'merged' or 'unchanged'
+    work_id: int
+
+
+class Library:
+    """A library folder. Use as a context manager, or call close()."""
+
+    def __init__(self, path: str | Path | None = None, *, create: bool = True):
+        self.path = Path(path).expanduser() if path is not None else default_library_dir()
+        db_path = self.path / DB_NAME
+        if self.path.exists() and not self.path.is_dir():
+            raise LibraryError(f"{self.path}: is a file, not a library folder")
+        if not db_path.exists():
+            if not create:
+                raise LibraryError(
+                    f"no library at {self.path}: ingest some records first (vissue ingest FILE…)"
+                )
+            try:
+                self.path.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise LibraryError(f"{self.path}: cannot create the library folder ({e.strerror})") from e
+        try:
+            self.db = sqlite3.connect(db_path, isolation_level=None, timeout=30)
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            migrate(self.db)
+        except sqlite3.DatabaseError as e:
+            raise LibraryError(f"{db_path}: not a usable library database ({e})") from e
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything written inside commits together, or not at all."""
+        if self.db.in_transaction:
+            yield
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def add(self, work: Work) -> AddResult:
+        """Add one record: a new work, merged into the work it duplicates, or already known."""
+        origin = work.origin
+        raw = origin.raw if origin else json.dumps(work.to_dict(), sort_keys=True)
+        fmt = origin.format if origin else "api"
+        raw_hash = _hash(fmt, raw)
+        with self.transaction():
+            known = self.db.execute("SELECT work_id FROM sources WHERE raw_hash = ?", (raw_hash,)).fetchone()
+            if known:
+                return AddResult("unchanged", known[0])
+            match = self._find_match(work)
+            if match is None:
+                work_id = self._insert_work(work)
+                source_id = self._insert_source(work_id, work, raw, raw_hash)
+                data = work.to_dict()
+                provenance = {k: source_id for k, v in data.items() if v not in (None, "", [], {})}
+                self.db.execute("UPDATE works SET provenance = ? WHERE id = ?",
+                                (json.dumps(provenance), work_id))
+                return AddResult("added", work_id)
+            source_id = self._insert_source(match.id, work, raw, raw_hash)
+            merged = dedupe.merge(match.work, match.provenance, work, source_id)
+            if merged.changed:
+                self._update_work(match.id, merged.work, merged.provenance)
+            self._insert_identifiers(match.id, work)
+            return AddResult("merged", match.id)
+
+    def add_reject(self, reject: Reject) -> bool:
+        """Record a rejected record; False when the same rejection is already recorded."""
+        raw_hash = _hash(reject.file, reject.position, reject.reason, reject.raw)
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO rejects (file, position, field, reason, raw, raw_hash, ingested)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (reject.file, reject.position, reject.field, reject.reason, reject.raw, raw_hash, _now()),
+            )
+        return cursor.rowcount > 0
+
+    def log_ingest(self, file: str, fmt: str | None, counts: dict[str, int], started: str) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO ingests (file, format, started, finished, read, added, merged, rejected)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (file, fmt, started, _now(), counts.get("read", 0), counts.get("added", 0),
+                 counts.get("merged", 0), counts.get("rejected", 0)),
+            )
+
+    def _find_match(self, work: Work) -> StoredWork | None:
+        for scheme, value in work.work_ids():
+            row = self.db.execute(
+                "SELECT work_id FROM identifiers WHERE scheme = ? AND value = ? ORDER BY work_id LIMIT 1",
+                (scheme, value),
+            ).fetchone()
+            if row:
+                return self._load(row[0])
+        key = title_key(work.title)
+        if not key:
+            return None
+        author = dedupe.first_author_key(work)
+        rows = self.db.execute(
+            "SELECT id FROM works WHERE title_key = ? OR (author_key = ? AND author_key != '')"
+            " ORDER BY id LIMIT 500",
+            (key, author),
+        ).fetchall()
+        for (candidate_id,) in rows:
+            candidate = self._load(candidate_id)
+            if dedupe.same_work(candidate.work, work):
+                return candidate
+        return None
+
+    def _insert_source(self, work_id: int, work: Work, raw: str, raw_hash: str) -> int:
+        origin = work.origin
+        cursor = self.db.execute(
+            "INSERT INTO sources (work_id, file, position, format, raw, raw_hash, ingested)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (work_id, origin.file if origin else "", origin.position if origin else "",
+             origin.format if origin else "api", raw, raw_hash, _now()),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def _insert_work(self, work: Work) -> int:
+        venue_id = self._venue_id(work.venue)
+        data = work.to_dict()
+        now = _now()
+        cursor = self.db.execute(
+            "INSERT INTO works (title, title_key, author_key, year, doc_type, venue_id, data,"
+            " provenance, added, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (work.title, title_key(work.title), dedupe.first_author_key(work), work.year,
+             work.doc_type.value, venue_id, json.dumps(data, ensure_ascii=False),
+             "{}", now, now),
+        )
+        work_id = int(cursor.lastrowid or 0)
+        self._insert_identifiers(work_id, work)
+        return work_id
+
+    def _update_work(self, work_id: int, work: Work, provenance: dict[str, int]) -> None:
+        self.db.execute(
+            "UPDATE works SET title = ?, title_key = ?, author_key = ?, year = ?, doc_type = ?,"
+            " venue_id = ?, data = ?, provenance = ?, updated = ? WHERE id = ?",
+            (work.title, title_key(work.title), dedupe.first_author_key(work), work.year,
+             work.doc_type.value, self._venue_id(work.venue),
+             json.dumps(work.to_dict(), ensure_ascii=False), json.dumps(provenance), _now(), work_id),
+        )
+
+    def _insert_identifiers(self, work_id: int, work: Work) -> None:
+        self.db.executemany(
+            "INSERT OR IGNORE INTO identifiers (scheme, value, work_id) VALUES (?, ?, ?)",
+            [(scheme, value, work_id) for scheme, value in work.identifiers()],
+        )
+
+    def _venue_id(self, venue: Venue) -> int | None:
+        """The venue a record's journal/book belongs to, created or extended as needed."""
+        keys = [f"issn:{i.lower()}" for i in (venue.issn, venue.eissn) if i]
+        if venue.name and venue_key(venue.name):
+            keys.append(f"name:{venue_key(venue.name)}")
+        if not keys:
+            return None
+        venue_id = None
+        for key in keys:
+            row = self.db.execute("SELECT venue_id FROM venue_keys WHERE key = ?", (key,)).fetchone()
+            if row:
+                venue_id = row[0]
+                break
+        cased = bool(venue.name) and not is_shouting(venue.name)
+        name = smart_title(venue.name) if venue.name else None
+        if venue_id is None:
+            cursor = self.db.execute(
+                "INSERT INTO venues (name, name_cased, issn, eissn) VALUES (?, ?, ?, ?)",
+                (name, cased, venue.issn, venue.eissn),
+            )
+            venue_id = int(cursor.lastrowid or 0)
+        else:
+            self.db.execute(
+                "UPDATE venues SET name = CASE WHEN name IS NULL OR (? AND NOT name_cased) THEN ?"
+                " ELSE name END, name_cased = max(name_cased, ?), issn = coalesce(issn, ?),"
+                " eissn = coalesce(eissn, ?) WHERE id = ?",
+                (cased, name, cased, venue.issn, venue.eissn, venue_id),
+            )
+        self.db.executemany(
+            "INSERT OR IGNORE INTO venue_keys (key, venue_id) VALUES (?, ?)", [(k, venue_id) for k in keys]
+        )
+        return venue_id
+
+    # -- reading -----------------------------------------------------------------------------
+
+    _SELECT = ("SELECT w.id, w.data, w.provenance, w.venue_id, v.name FROM works w"
+               " LEFT JOIN venues v ON v.id = w.venue_id")
+
+    @staticmethod
+    def _stored(row: tuple[Any, ...]) -> StoredWork:
+        return StoredWork(row[0], Work.from_dict(json.loads(row[1])), row[3], json.loads(row[2]), row[4])
+
+    def _load(self, work_id: int) -> StoredWork:
+        row = self.db.execute(f"{self._SELECT} WHERE w.id = ?", (work_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no work with library id {work_id}")
+        return self._stored(row)
+
+    def get(self, identifier: str) -> StoredWork:
+        """The work known by any of its identifiers: library id, DOI, WOS:…, OpenAlex id, pmid:…"""
+        scheme, value = parse_identifier(identifier)
+        if scheme == "id":
+            return self._load(int(value))
+        rows = self.db.execute(
+            "SELECT DISTINCT work_id FROM identifiers WHERE scheme = ? AND value = ?", (scheme, value)
+        ).fetchall()
+        if not rows:
+            raise NotFoundError(f"no work in this library has {scheme} {value}")
+        return self._load(rows[0][0])
+
+    def works(self) -> Iterator[StoredWork]:
+        for row in self.db.execute(f"{self._SELECT} ORDER BY w.id"):
+            yield self._stored(row)
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM works").fetchone()[0])
+
+    def sources(self, work_id: int) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT id, file, position, format, raw FROM sources WHERE work_id = ? ORDER BY id", (work_id,)
+        ).fetchall()
+        return [dict(zip(("id", "file", "position", "format", "raw"), r, strict=True)) for r in rows]
+
+    def rejects(self) -> list[Reject]:
+        rows = self.db.execute("SELECT file, position, field, reason, raw FROM rejects ORDER BY id")
+        return [Reject(*r) for r in rows]
+
+    def venues(self) -> list[dict[str, Any]]:
+        """Venues with their names, ISSNs and number of works, most works first."""
+        rows = self.db.execute(
+            "SELECT v.id, v.name, v.issn, v.eissn, count(w.id) FROM venues v"
+            " LEFT JOIN works w ON w.venue_id = v.id GROUP BY v.id ORDER BY count(w.id) DESC, v.name"
+        ).fetchall()
+        return [dict(zip(("id", "name", "issn", "eissn", "works"), r, strict=True)) for r in rows]
+
+    def find_venues(self, name_or_issn: str) -> list[int]:
+        """Venue ids matching a name (any spelling the records used) or an ISSN."""
+        from .ids import normalize_issn
+
+        issn = normalize_issn(name_or_issn) if len(name_or_issn.strip()) <= 10 else None
+        key = f"issn:{issn.lower()}" if issn else f"name:{venue_key(name_or_issn)}"
+        rows = self.db.execute("SELECT DISTINCT venue_id FROM venue_keys WHERE key = ?", (key,)).fetchall()
+        return [r[0] for r in rows]
+

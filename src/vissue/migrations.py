@@ -1,0 +1,102 @@
+"""The library database's schema, as numbered migrations applied in order.
+
+`PRAGMA user_version` holds the number of migrations applied. A migration is never edited once
+released: a change to the schema is a new migration at the end of the list.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from .errors import LibraryError
+
+MIGRATIONS: list[str] = [
+    # 1: works, their identifiers, the raw records they came from, rejects, venues, ingests.
+    """
+    CREATE TABLE venues (
+        id INTEGER PRIMARY KEY,
+        name TEXT,
+        name_cased INTEGER NOT NULL DEFAULT 0,  -- 1 when a record gave the name in mixed case
+        issn TEXT,
+        eissn TEXT
+    );
+    CREATE TABLE venue_keys (
+        key TEXT PRIMARY KEY,             -- 'issn:0967-067x' or 'name:communist and post communist studies'
+        venue_id INTEGER NOT NULL REFERENCES venues(id)
+    );
+    CREATE TABLE works (
+        id INTEGER PRIMARY KEY,
+        title TEXT,
+        title_key TEXT NOT NULL,
+        author_key TEXT NOT NULL,
+        year INTEGER,
+        doc_type TEXT NOT NULL,
+        venue_id INTEGER REFERENCES venues(id),
+        data TEXT NOT NULL,               -- the Work as JSON
+        provenance TEXT NOT NULL,         -- field -> id of the source that gave its value
+        added TEXT NOT NULL,
+        updated TEXT NOT NULL
+    );
+    CREATE INDEX works_title_key ON works(title_key);
+    CREATE INDEX works_author_key ON works(author_key);
+    CREATE INDEX works_venue ON works(venue_id);
+    CREATE TABLE identifiers (
+        scheme TEXT NOT NULL,
+        value TEXT NOT NULL,
+        work_id INTEGER NOT NULL REFERENCES works(id),
+        PRIMARY KEY (scheme, value, work_id)
+    );
+    CREATE INDEX identifiers_work ON identifiers(work_id);
+    CREATE TABLE sources (
+        id INTEGER PRIMARY KEY,
+        work_id INTEGER NOT NULL REFERENCES works(id),
+        file TEXT NOT NULL,
+        position TEXT NOT NULL,
+        format TEXT NOT NULL,
+        raw TEXT NOT NULL,
+        raw_hash TEXT NOT NULL UNIQUE,
+        ingested TEXT NOT NULL
+    );
+    CREATE INDEX sources_work ON sources(work_id);
+    CREATE TABLE rejects (
+        id INTEGER PRIMARY KEY,
+        file TEXT NOT NULL,
+        position TEXT NOT NULL,
+        field TEXT,
+        reason TEXT NOT NULL,
+        raw TEXT NOT NULL,
+        raw_hash TEXT NOT NULL UNIQUE,
+        ingested TEXT NOT NULL
+    );
+    CREATE TABLE ingests (
+        id INTEGER PRIMARY KEY,
+        file TEXT NOT NULL,
+        format TEXT,
+        started TEXT NOT NULL,
+        finished TEXT,
+        read INTEGER NOT NULL DEFAULT 0,
+        added INTEGER NOT NULL DEFAULT 0,
+        merged INTEGER NOT NULL DEFAULT 0,
+        rejected INTEGER NOT NULL DEFAULT 0
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Bring a database up to SCHEMA_VERSION; returns the number of migrations applied."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise LibraryError(
+            f"this library was written by a newer vissue (schema {version}, this vissue knows "
+            f"{SCHEMA_VERSION}); upgrade vissue to use it"
+        )
+    applied = 0
+    for number in range(version, SCHEMA_VERSION):
+        script = MIGRATIONS[number]
+        # executescript commits first; the migration and its version bump commit together.
+        db.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number + 1};\nCOMMIT;")
+        applied += 1
+    return applied

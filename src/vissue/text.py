@@ -1,0 +1,121 @@
+"""Cleaning the text fields of records: markup, placeholders, copyright lines, names, keys."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# Tags of HTML, JATS (with or without the jats: prefix), MathML and the like.
+_TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
+_BLOCK_TAG = re.compile(
+    r"</?(?:jats:)?(?:p|sec|title|list-item|list|br|div|li|ul|ol|AbstractText|h\d)\b[^<>]*/?>",
+    re.IGNORECASE,
+)
+_PLACEHOLDERS = {
+    "", "na", "n/a", "none", "null", "nan", "-", "--", "no abstract", "no abstract available",
+    "[no abstract available]", "abstract not available", "[abstract not available]",
+    "no abstract available.", "[no abstract available.]",
+}
+# Sentences publishers and databases append to abstracts.
+_COPYRIGHT = re.compile(
+    r"""(?ix)
+    (?:^|(?<=[.!?\s]))
+    (?:
+        (?:\(c\)|©|copyright\s*(?:\(c\)|©)?)\s*(?:\d{4}|the\s+author)[^\n]*$    # (C) 2012 Elsevier Ltd. All rights reserved.
+      | copyright\s+of\s+.+?\s+is\s+the\s+property\s+of[^\n]*$                   # EBSCO boilerplate
+      | published\s+by\s+elsevier\s+ltd[^\n]*$
+      | all\s+rights\s+reserved\.?\s*$
+    )
+    """
+)
+
+
+def strip_markup(text: str) -> str:
+    """Remove HTML/JATS tags and decode entities; block tags become line breaks."""
+    if "<" in text:
+        text = _BLOCK_TAG.sub("\n", text)
+        text = _TAG.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return text
+
+
+def squash(text: str) -> str:
+    """Collapse runs of whitespace into single spaces."""
+    return " ".join(text.split())
+
+
+def is_placeholder(text: str | None) -> bool:
+    """True for the values exports use to say 'nothing here' ('NA', '[No abstract available]')."""
+    return text is None or text.strip().lower() in _PLACEHOLDERS
+
+
+def clean_field(text: str | None) -> str | None:
+    """A one-line field: markup stripped, whitespace squashed, placeholders made None."""
+    if text is None:
+        return None
+    text = squash(strip_markup(text))
+    return None if is_placeholder(text) else text
+
+
+def clean_abstract(text: str | None) -> str | None:
+    """Plain-text abstract: tags and copyright lines out, paragraphs kept, placeholders None."""
+    if text is None or is_placeholder(text):
+        return None
+    text = strip_markup(text).replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = [squash(p) for p in re.split(r"\n", text)]
+    kept = []
+    for para in paragraphs:
+        para = _COPYRIGHT.sub("", para).strip()
+        if para:
+            kept.append(para)
+    result = "\n".join(kept).strip()
+    return None if is_placeholder(result) else result
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII-ish form for comparing: diacritics and punctuation dropped."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.casefold().replace("&", " and ")
+    return " ".join(re.sub(r"[\W_]+", " ", text).split())
+
+
+def title_key(title: str | None) -> str:
+    """Normalised title for matching records of one work ('Kazakhstan: Oil…' -> 'kazakhstan oil…')."""
+    return fold(title or "")
+
+
+def venue_key(name: str | None) -> str:
+    """Normalised venue name: 'COMMUNIST AND POST-COMMUNIST STUDIES' == 'Communist and Post-Communist Studies'."""
+    key = fold(name or "")
+    return key[4:] if key.startswith("the ") else key
+
+
+_SMALL_WORDS = {
+    "a", "an", "and", "as", "at", "but", "by", "de", "du", "en", "for", "from", "in", "into",
+    "la", "le", "of", "on", "or", "the", "to", "und", "with", "vs", "via", "et", "des", "der",
+}
+
+
+def smart_title(text: str) -> str:
+    """'COMMUNIST AND POST-COMMUNIST STUDIES' -> 'Communist and Post-Communist Studies'.
+
+    Only text with no lower-case letters is changed: a name already in mixed case is kept.
+    """
+    if not text or any(c.islower() for c in text):
+        return text
+    words = text.lower().split(" ")
+    out = []
+    for i, word in enumerate(words):
+        if i > 0 and word in _SMALL_WORDS:
+            out.append(word)
+        else:
+            out.append("-".join(part[:1].upper() + part[1:] for part in word.split("-")))
+    return " ".join(out)
+
+
+def is_shouting(text: str | None) -> bool:
+    """True when a text has letters and none of them is lower case."""
+    return bool(text) and any(c.isalpha() for c in text) and not any(c.islower() for c in text)
