@@ -38,12 +38,11 @@ def normalize_doi(text: str | None) -> str | None:
     """'https://doi.org/10.1016/J.X.2018' -> '10.1016/j.x.2018' (DOIs are case-insensitive)."""
     if not text:
         return None
-    text = _DOI_PREFIX.sub("", text.strip())
+    text = _DOI_PREFIX.sub("", text.strip()).replace("%2F", "/").replace("%2f", "/")
     match = _DOI.search(text)
     if not match:
         return None
     doi = match.group(0).rstrip(".,;)]}>")
-    doi = doi.replace("%2F", "/").replace("%2f", "/")
     return doi.lower()
 
 
@@ -107,6 +106,8 @@ def normalize_pmid(text: str | None) -> str | None:
     """'29768149 [PMID]' or 'pmid:29768149' -> '29768149'."""
     if not text:
         return None
+    text = re.sub(r"^\s*https?://(?:www\.)?(?:pubmed\.ncbi\.nlm\.nih\.gov|ncbi\.nlm\.nih\.gov/pubmed)/",
+                  "", text).rstrip("/ ")
     match = re.fullmatch(r"\s*(?:pmid\s*:?\s*)?(\d{1,9})\s*(?:\[pmid\])?\s*", text, re.IGNORECASE)
     return match.group(1).lstrip("0") or None if match else None
 

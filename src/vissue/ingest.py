@@ -10,7 +10,7 @@ from typing import Any
 
 from .errors import InputError, VissueError
 from .library import Library
-from .readers import Format, read_path
+from .readers import Format, detect_format, read_path
 from .work import Notice, Reject, Work
 
 BATCH = 500  # records written per transaction
@@ -104,11 +104,24 @@ def ingest(
             progress("file", file_report.file, 0, None)
         try:
             _ingest_records(library, plan.records(), file_report, progress)
+            if file_report.read == 0:
+                file_report.error = f"{plan.file}: no records found reading it as {plan.format.value}"
         except VissueError as e:
             file_report.error = str(e)
+        if file_report.error and file_report.read == 0:
+            file_report.error += _format_hint(plan.format, plan.text)
         library.log_ingest(file_report.file, file_report.format, asdict(file_report), started)
     report.works = library.count()
     return report
+
+
+def _format_hint(fmt: Format, text: str) -> str:
+    """'; it looks like wos (try --format auto)' when the content says another format."""
+    try:
+        guess = detect_format(text)
+    except VissueError:
+        return ""
+    return f"; it looks like {guess.value} (try --format auto)" if guess is not fmt else ""
 
 
 def _batches(records: Iterable[Work | Reject | Notice], size: int) -> Iterator[list[Work | Reject | Notice]]:

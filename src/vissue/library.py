@@ -19,7 +19,7 @@ from typing import Any
 
 from . import dedupe
 from .errors import LibraryError, NotFoundError
-from .ids import parse_identifier
+from .ids import normalize_issn, parse_identifier
 from .migrations import migrate
 from .text import is_shouting, smart_title, title_key, venue_key
 from .work import Reject, Venue, Work
@@ -140,9 +140,9 @@ class Library:
                 return AddResult("unchanged", known[0])
             match = self._find_match(work)
             if match is None:
-                work_id = self._insert_work(work)
-                source_id = self._insert_source(work_id, work, raw, raw_hash)
                 data = work.to_dict()
+                work_id = self._insert_work(work, data)
+                source_id = self._insert_source(work_id, work, raw, raw_hash)
                 provenance = {k: source_id for k, v in data.items() if v not in (None, "", [], {})}
                 self.db.execute("UPDATE works SET provenance = ? WHERE id = ?",
                                 (json.dumps(provenance), work_id))
@@ -207,9 +207,8 @@ class Library:
         )
         return int(cursor.lastrowid or 0)
 
-    def _insert_work(self, work: Work) -> int:
+    def _insert_work(self, work: Work, data: dict[str, Any]) -> int:
         venue_id = self._venue_id(work.venue)
-        data = work.to_dict()
         now = _now()
         cursor = self.db.execute(
             "INSERT INTO works (title, title_key, author_key, year, doc_type, venue_id, data,"
@@ -239,7 +238,8 @@ class Library:
 
     def _venue_id(self, venue: Venue) -> int | None:
         """The venue a record's journal/book belongs to, created or extended as needed."""
-        keys = [f"issn:{i.lower()}" for i in (venue.issn, venue.eissn) if i]
+        issn, eissn = normalize_issn(venue.issn), normalize_issn(venue.eissn)
+        keys = [f"issn:{i.lower()}" for i in (issn, eissn) if i]
         if venue.name and venue_key(venue.name):
             keys.append(f"name:{venue_key(venue.name)}")
         if not keys:
@@ -255,7 +255,7 @@ class Library:
         if venue_id is None:
             cursor = self.db.execute(
                 "INSERT INTO venues (name, name_cased, issn, eissn) VALUES (?, ?, ?, ?)",
-                (name, cased, venue.issn, venue.eissn),
+                (name, cased, issn, eissn),
             )
             venue_id = int(cursor.lastrowid or 0)
         else:
@@ -263,7 +263,7 @@ class Library:
                 "UPDATE venues SET name = CASE WHEN name IS NULL OR (? AND NOT name_cased) THEN ?"
                 " ELSE name END, name_cased = max(name_cased, ?), issn = coalesce(issn, ?),"
                 " eissn = coalesce(eissn, ?) WHERE id = ?",
-                (cased, name, cased, venue.issn, venue.eissn, venue_id),
+                (cased, name, cased, issn, eissn, venue_id),
             )
         self.db.executemany(
             "INSERT OR IGNORE INTO venue_keys (key, venue_id) VALUES (?, ?)", [(k, venue_id) for k in keys]
@@ -324,8 +324,6 @@ class Library:
 
     def find_venues(self, name_or_issn: str) -> list[int]:
         """Venue ids matching a name (any spelling the records used) or an ISSN."""
-        from .ids import normalize_issn
-
         issn = normalize_issn(name_or_issn) if len(name_or_issn.strip()) <= 10 else None
         key = f"issn:{issn.lower()}" if issn else f"name:{venue_key(name_or_issn)}"
         rows = self.db.execute("SELECT DISTINCT venue_id FROM venue_keys WHERE key = ?", (key,)).fetchall()

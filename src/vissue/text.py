@@ -26,6 +26,7 @@ _COPYRIGHT = re.compile(
       | copyright\s+of\s+.+?\s+is\s+the\s+property\s+of[^\n]*$                   # EBSCO boilerplate
       | published\s+by\s+elsevier\s+ltd[^\n]*$
       | all\s+rights\s+reserved\.?\s*$
+      | ©[^\n©]{1,300}$                                                         # © Springer Nature 2018.
     )
     """
 )
@@ -74,12 +75,16 @@ def clean_abstract(text: str | None) -> str | None:
     return None if is_placeholder(result) else result
 
 
+_NON_WORD = re.compile(r"[\W_]+")
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII-ish form for comparing: diacritics and punctuation dropped."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.casefold().replace("&", " and ")
-    return " ".join(re.sub(r"[\W_]+", " ", text).split())
+    return " ".join(_NON_WORD.sub(" ", text).split())
 
 
 def title_key(title: str | None) -> str:

@@ -41,7 +41,7 @@ _TYPE_WORDS = {
                           "proceedings"),
     DocType.THESIS: ("thesis", "thes", "phdthesis", "mastersthesis", "dissertation",
                      "phd thesis", "mres thesis"),
-    DocType.REVIEW: ("review", "review article", "systematic review", "meta-analysis"),
+    DocType.REVIEW: ("review", "review article", "short survey", "systematic review", "meta-analysis"),
     DocType.BOOK: ("book", "monograph", "ebook", "edbook", "edited-book", "collection"),
     DocType.REPORT: ("report", "rprt", "techreport", "working paper"),
     DocType.LETTER: ("letter", "letter to the editor"),
@@ -138,10 +138,27 @@ class Work:
         return [(s.value, self.ids[s.value]) for s in WORK_SCHEMES if self.ids.get(s.value)]
 
     def to_dict(self, *, origin: bool = False) -> dict[str, Any]:
-        data = asdict(self)
-        data["doc_type"] = self.doc_type.value
-        if not origin:
-            data.pop("origin")
+        """Plain data for JSON (written out by hand: dataclasses.asdict deep-copies, slowly)."""
+        data = {
+            "title": self.title,
+            "ids": dict(self.ids),
+            "isbns": list(self.isbns),
+            "authors": [vars(a).copy() for a in self.authors],
+            "year": self.year,
+            "venue": vars(self.venue).copy(),
+            "volume": self.volume,
+            "issue": self.issue,
+            "pages": self.pages,
+            "doc_type": self.doc_type.value,
+            "early_access": self.early_access,
+            "language": self.language,
+            "abstract": self.abstract,
+            "keywords": list(self.keywords),
+            "references": list(self.references),
+            "extra": dict(self.extra),
+        }
+        if origin:
+            data["origin"] = asdict(self.origin) if self.origin else None
         return data
 
     @classmethod

@@ -1,0 +1,80 @@
+"""Which records are one work: the hard cases of the real WoS export, and the rules behind them."""
+
+from __future__ import annotations
+
+from vissue.dedupe import merge, same_work, why_different
+from vissue.work import Author, DocType, Venue, Work
+
+
+def work(title="Redistributive preferences in Europe and Central Asia, 2006-2016*", **kw):
+    base = dict(
+        title=title, authors=[Author("Cojocaru", "A")], year=2021, doc_type=DocType.ARTICLE,
+        venue=Venue("ECONOMICS OF TRANSITION AND INSTITUTIONAL CHANGE", "2577-6975", "2577-6983"),
+        ids={"doi": "10.1111/ecot.12267", "wos": "WOS:000598855000006"},
+    )
+    base.update(kw)
+    return Work(**base)
+
+
+def test_early_access_with_a_mistyped_doi_is_the_same_work():
+    final = work()
+    early = work(year=2020, early_access=True,
+                 ids={"doi": "10.1111/ecot.12.267", "wos": "WOS:000586282500001"})
+    assert same_work(final, early) and same_work(early, final)
+
+
+def test_chapters_of_one_book_with_the_same_title_stay_apart():
+    collins = dict(title="Central Asia's regime transformation, 1995-2004", authors=[Author("Collins", "K")],
+                   year=2006, doc_type=DocType.CHAPTER,
+                   venue=Venue("CLAN POLITICS AND REGIME TRANSITION IN CENTRAL ASIA"))
+    a = Work(**collins, ids={"doi": "10.1017/cbo9780511510014.011", "wos": "WOS:000297023800009"})
+    b = Work(**collins, ids={"doi": "10.1017/cbo9780511510014.010", "wos": "WOS:000297023800008"})
+    assert not same_work(a, b)
+    assert "different DOIs" in why_different(a, b)
+
+
+def test_a_journal_article_and_its_later_book_chapter_stay_apart():
+    title = "Japanese and Chinese infrastructure development strategies in Central Asia"
+    article = Work(title=title, authors=[Author("Dadabaev", "T")], year=2018, doc_type=DocType.ARTICLE,
+                   venue=Venue("JAPANESE JOURNAL OF POLITICAL SCIENCE", "1468-1099"))
+    chapter = Work(title=title, authors=[Author("Dadabaev", "T")], year=2019, doc_type=DocType.CHAPTER,
+                   venue=Venue("TRANSCONTINENTAL SILK ROAD STRATEGIES"))
+    assert not same_work(article, chapter)
+
+
+def test_same_title_other_author_is_another_work():
+    a = Work(title="Central Asia", authors=[Author("Omelicheva", "MY")], year=2018, doc_type=DocType.CHAPTER)
+    b = Work(title="Central Asia", authors=[Author("Cooley", "A")], year=2014, doc_type=DocType.CHAPTER)
+    assert not same_work(a, b)
+
+
+def test_case_and_punctuation_do_not_separate_one_work():
+    a = Work(title="Kazakhstan: Oil endowment and oil empowerment", authors=[Author("Palazuelos", "E")], year=2012)
+    b = Work(title="KAZAKHSTAN - OIL ENDOWMENT AND OIL EMPOWERMENT", authors=[Author("Palazuelos", "Enrique")])
+    assert same_work(a, b)
+
+
+def test_merge_keeps_the_richest_values_and_says_where_they_came_from():
+    wos = Work(title="KAZAKHSTAN: OIL", authors=[Author("Palazuelos", "E")], year=2012,
+               venue=Venue("COMMUNIST AND POST-COMMUNIST STUDIES", "0967-067X"), ids={"wos": "WOS:1"})
+    ris = Work(title="Kazakhstan: Oil", authors=[Author("Palazuelos", "Enrique", orcid="0000-0001")],
+               abstract="A longer abstract.", keywords=["oil"], ids={"doi": "10.1/x"},
+               venue=Venue("Communist and Post-Communist Studies"))
+    merged = merge(wos, {"title": 1, "year": 1}, ris, 2)
+    assert merged.changed
+    result = merged.work
+    assert result.title == "Kazakhstan: Oil"  # mixed case beats capitals
+    assert result.authors[0].given == "Enrique" and result.authors[0].orcid == "0000-0001"
+    assert result.abstract == "A longer abstract."
+    assert result.ids == {"wos": "WOS:1", "doi": "10.1/x"}
+    assert result.venue.name == "Communist and Post-Communist Studies" and result.venue.issn == "0967-067X"
+    assert result.year == 2012
+    assert merged.provenance["title"] == 2 and merged.provenance["year"] == 1
+    assert not merge(result, merged.provenance, ris, 3).changed
+
+
+def test_final_version_wins_over_early_access():
+    early = work(year=2020, early_access=True, volume=None, ids={"doi": "10.1111/ecot.12.267"})
+    final = work(volume="29", pages="151-172")
+    result = merge(early, {}, final, 2).work
+    assert (result.year, result.volume, result.ids["doi"], result.early_access) == (2021, "29", "10.1111/ecot.12267", False)

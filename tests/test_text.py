@@ -1,0 +1,43 @@
+from vissue.text import (
+    clean_abstract,
+    clean_field,
+    is_placeholder,
+    smart_title,
+    title_key,
+    venue_key,
+)
+
+
+def test_placeholders_are_missing():
+    for value in ("NA", "[No abstract available]", "  n/a ", ""):
+        assert is_placeholder(value)
+        assert clean_abstract(value) is None
+    assert clean_abstract("Real text.") == "Real text."
+
+
+def test_jats_and_html_are_stripped_paragraphs_kept():
+    jats = ("<jats:sec><jats:title>Background</jats:title><jats:p>Some  <jats:italic>text</jats:italic>"
+            " &amp; more.</jats:p></jats:sec>")
+    assert clean_abstract(jats) == "Background\nSome text & more."
+    assert clean_abstract("<p>One.</p><p>Two.</p>") == "One.\nTwo."
+    assert clean_field("H<sub>2</sub>O  <i>in</i> soil") == "H2O in soil"
+
+
+def test_publisher_copyright_lines_are_dropped():
+    text = "We show a thing. (C) 2012 Elsevier Ltd. All rights reserved."
+    assert clean_abstract(text) == "We show a thing."
+    ebsco = "Findings here.\nCopyright of Journal X is the property of Y and its content may not be copied."
+    assert clean_abstract(ebsco) == "Findings here."
+    assert clean_abstract("© 2019 The Authors. Published by Elsevier") is None
+
+
+def test_keys_fold_case_accents_and_punctuation():
+    assert title_key("Kazakhstan: Oil endowment — and oil empowerment") == "kazakhstan oil endowment and oil empowerment"
+    assert title_key("Öge’s élite") == title_key("Oge's elite")
+    assert venue_key("COMMUNIST AND POST-COMMUNIST STUDIES") == venue_key("Communist and Post-Communist Studies")
+    assert venue_key("The Journal of X & Y") == venue_key("Journal of X and Y")
+
+
+def test_smart_title_only_touches_capitals():
+    assert smart_title("COMMUNIST AND POST-COMMUNIST STUDIES") == "Communist and Post-Communist Studies"
+    assert smart_title("Europe-Asia Studies") == "Europe-Asia Studies"
