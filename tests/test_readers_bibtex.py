@@ -429,6 +429,26 @@ def test_strings_quotes_parentheses_and_latex() -> None:
     assert work.origin.position == "line 5, key paren"
 
 
+def test_at_sign_lines_inside_values_and_keyless_entries() -> None:
+    text = """Some preamble text
+@article{title = {No key here}}
+
+@article{a,
+  title = {A},
+  abstract = {Line one
+@Twitter (e.g., social media) is a platform
+and more},
+}
+@article{b, title = {B---C \\textit{x}--y}}
+"""
+    records = list(bibtex.read(text, file="s.bib"))
+    assert [type(r).__name__ for r in records] == ["Reject", "Work", "Work"]
+    assert records[0].position == "line 2" and records[0].reason.startswith("not a BibTeX entry")
+    assert records[1].abstract == "Line one @Twitter (e.g., social media) is a platform and more"
+    assert records[1].origin.raw.endswith("and more},\n}")
+    assert records[2].title == "B---C x--y"  # dashes kept as written, through pylatexenc too
+
+
 def test_not_bibtex_raises() -> None:
     with pytest.raises(FormatError, match=r"x\.txt: not BibTeX"):
         list(bibtex.read("TY  - JOUR\nTI  - A title\nER  - \n", file="x.txt"))

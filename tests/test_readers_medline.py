@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from vissue import readers
+from vissue.errors import FormatError
 from vissue.readers import Format, detect_format, medline, read_path
 from vissue.readers.decode import decode_bytes
 from vissue.work import Author, DocType, Reject, Work
@@ -282,6 +283,11 @@ def test_inline_records() -> None:
     assert isinstance(third, Work) and third.doc_type is DocType.CORRECTION
     assert third.keywords == ["Same"]  # no duplicate from MeSH, case-insensitive
     assert third.origin.position == "line 19"
+
+
+def test_not_medline_raises() -> None:
+    with pytest.raises(FormatError, match=r"inline.nbib, line 2: not MEDLINE"):
+        read_inline("\nTY  - JOUR\nTI  - A RIS record\nER  - \n")
 
 
 def test_retracted_publication_is_still_an_article() -> None:

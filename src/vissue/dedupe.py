@@ -82,12 +82,15 @@ def why_different(a: Work, b: Work) -> str | None:
     return None
 
 
+def titles_match(ka: str, kb: str) -> bool:
+    """Two normalised titles (title_key) that name one work, allowing small differences."""
+    return bool(ka) and bool(kb) and (ka == kb or fuzz.ratio(ka, kb) >= TITLE_SIMILARITY)
+
+
 def same_work(a: Work, b: Work) -> bool:
     """True when two records without a shared identifier describe one work."""
     ka, kb = title_key(a.title), title_key(b.title)
-    if not ka or not kb:
-        return False
-    if ka != kb and fuzz.ratio(ka, kb) < TITLE_SIMILARITY:
+    if not titles_match(ka, kb):
         return False
     fa, fb = first_author_key(a), first_author_key(b)
     if fa and fb and fa != fb and fuzz.ratio(fa, fb) < 90:

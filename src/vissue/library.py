@@ -187,11 +187,13 @@ class Library:
             return None
         author = dedupe.first_author_key(work)
         rows = self.db.execute(
-            "SELECT id FROM works WHERE title_key = ? OR (author_key = ? AND author_key != '')"
+            "SELECT id, title_key FROM works WHERE title_key = ? OR (author_key = ? AND author_key != '')"
             " ORDER BY id LIMIT 500",
             (key, author),
         ).fetchall()
-        for (candidate_id,) in rows:
+        for candidate_id, candidate_key in rows:
+            if not dedupe.titles_match(candidate_key, key):
+                continue  # cheap test first: most of an author's works have other titles
             candidate = self._load(candidate_id)
             if dedupe.same_work(candidate.work, work):
                 return candidate

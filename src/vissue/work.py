@@ -31,9 +31,11 @@ class DocType(StrEnum):
 
 # What sources call their types, folded to lower case, mapped onto DocType.
 _TYPE_WORDS = {
-    DocType.CORRECTION: ("correction", "erratum", "corrigendum", "retraction", "addendum"),
+    DocType.CORRECTION: ("correction", "erratum", "corrigendum", "retraction", "addendum",
+                         "published erratum", "retraction of publication"),
     DocType.BOOK_REVIEW: ("book review", "book-review"),
-    DocType.EDITORIAL: ("editorial", "editorial material", "editor", "note", "comment", "news"),
+    DocType.EDITORIAL: ("editorial", "editorial material", "editor", "note", "comment", "news",
+                        "article-commentary"),
     DocType.CHAPTER: ("book chapter", "book-chapter", "chapter", "chap", "inbook", "incollection",
                       "book-section", "book-part", "echap", "section"),
     DocType.PROCEEDINGS: ("proceedings paper", "proceedings-article", "conference paper",
@@ -41,13 +43,13 @@ _TYPE_WORDS = {
                           "proceedings"),
     DocType.THESIS: ("thesis", "thes", "phdthesis", "mastersthesis", "dissertation",
                      "phd thesis", "mres thesis"),
-    DocType.REVIEW: ("review", "review article", "short survey", "systematic review", "meta-analysis"),
+    DocType.REVIEW: ("review", "review article", "short survey", "review-article", "scoping review", "systematic review", "meta-analysis"),
     DocType.BOOK: ("book", "monograph", "ebook", "edbook", "edited-book", "collection"),
     DocType.REPORT: ("report", "rprt", "techreport", "working paper"),
     DocType.LETTER: ("letter", "letter to the editor"),
     DocType.PREPRINT: ("preprint", "posted-content"),
     DocType.DATASET: ("dataset", "data", "data paper"),
-    DocType.ARTICLE: ("article", "journal article", "journal-article", "jour", "ejour",
+    DocType.ARTICLE: ("article", "journal article", "case-report", "brief-report", "case reports", "journal-article", "jour", "ejour",
                       "article-journal", "research-article", "journal", "gen", "original article",
                       "early access", "article in press", "mgzn", "magazine-article", "newspaper-article"),
 }

@@ -58,6 +58,9 @@ FORMAT = "bibtex"
 # --------------------------------------------------------------------------------------------
 
 _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z][\w:-]*)[ \t]*([{(])", re.MULTILINE)
+# After '@type{': a key and a comma. A line like '@Twitter (social media) …' inside a value is
+# thus not taken for the start of an entry.
+_KEY_COMMA = re.compile(r"\s*(?:[^\s,={}()\"#%][^,=\n{}()\"#%]*)?,")
 _SNIFF_BODY = re.compile(r"[^,{}()=\"#\n]*,\s*[^\s=,{}()\"#]+\s*=")
 # Tagged formats (RIS 'TY  - ', WoS 'PT J', MEDLINE 'PMID- ') whose text may hold an '@'.
 _OTHER_TAGS = re.compile(r"^(?:[A-Z][A-Z0-9]  - |[A-Z][A-Z0-9] \S|PMID- |FN )", re.MULTILINE)
@@ -99,7 +102,14 @@ _MONTHS = {m: m.capitalize() for m in
 
 
 class _EntryError(Exception):
-    """A syntax error inside one entry; the entry is rejected, the file read on."""
+    """A syntax error inside one entry; the entry is rejected, the file read on.
+
+    `unclosed`: a value or the entry runs on to the next '@type{key,' line.
+    """
+
+    def __init__(self, message: str, *, unclosed: bool = False):
+        super().__init__(message)
+        self.unclosed = unclosed
 
 
 def _line_at(chunk: str, pos: int, first_line: int) -> int:
@@ -140,7 +150,7 @@ def _unclosed(name: str, line: int, last: bool) -> _EntryError:
         return _EntryError(f"record is truncated: the file ends inside the value of field {name!r} "
                            f"(line {line})")
     return _EntryError(f"unbalanced braces: the value of field {name!r} (line {line}) is never "
-                       "closed before the next entry")
+                       "closed before the next entry", unclosed=True)
 
 
 def _read_value(s: str, pos: int, name: str, line_of: Callable[[int], int],
@@ -207,10 +217,11 @@ def _parse_entry(chunk: str, body: int, closer: str, first_line: int,
         while pos < n and chunk[pos] == ",":
             pos = _SPACE.match(chunk, pos + 1).end()
         if pos >= n:
+            if last:
+                raise _EntryError(f"record is truncated: the file ends before the entry's closing {closer!r}")
             raise _EntryError(
-                "record is truncated: the file ends before the entry's closing "
-                f"{closer!r}" if last else
-                f"unbalanced braces: the entry is not closed by {closer!r} before the next entry"
+                f"unbalanced braces: the entry is not closed by {closer!r} before the next entry",
+                unclosed=True,
             )
         if chunk[pos] == closer:
             return key, fields, pos
@@ -229,25 +240,17 @@ def _parse_entry(chunk: str, body: int, closer: str, first_line: int,
             )
 
 
-def _entries(text: str) -> Iterator[tuple[int, str, str, str, int, bool]]:
-    """(line, entry type, chunk, closer, body start, is last) for every '@type{' line."""
-    starts = list(_ENTRY_START.finditer(text))
-    line = 1
-    last = 0
-    for i, m in enumerate(starts):
-        line += text.count("\n", last, m.start())
-        last = m.start()
-        end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
-        chunk = text[m.start():end]
-        closer = "}" if m.group(2) == "{" else ")"
-        yield line, m.group(1), chunk, closer, m.end() - m.start(), i + 1 == len(starts)
+def _starts(text: str) -> list[re.Match[str]]:
+    """The lines that start an entry: '@type{key,', or '@string{' / '@comment{' / '@preamble{'."""
+    return [m for m in _ENTRY_START.finditer(text)
+            if m.group(1).lower() in _NOT_ENTRIES or _KEY_COMMA.match(text, m.end())]
 
 
 # --------------------------------------------------------------------------------------------
 # LaTeX to text
 # --------------------------------------------------------------------------------------------
 
-_SPECIAL = re.compile(r"[\\{}$`'~]")
+_SPECIAL = re.compile(r"[\\{}$`~]|''")
 _NEEDS_LATEXENC = re.compile(r"\\(?!textbackslash(?![A-Za-z]))(?:[A-Za-z]|[^&%_#$\\{}\s])|(?<!\\)\$")
 _FAST = re.compile(r"\\textbackslash(?:\{\}|\s+|(?![A-Za-z]))|\\\\|\\([&%_#$\\{}\s])|``|''|`|[{}~]")
 _FAST_MAP = {"``": '"', "''": '"', "`": "'", "{": "", "}": "", "~": "\u00a0", "\\\\": " "}
@@ -272,7 +275,7 @@ def _latex_slow(s: str) -> str:
     s = re.sub(r"(?<!\\)(?:``|'')", '"', s)
     s = re.sub(r"(?<!\\)`", "'", s)
     s = re.sub(r"(?<!\\)([%&#])", r"\\\1", s)  # comment / alignment characters in exports
-    s = s.replace("--", "-{}-")  # keep dashes as written
+    s = re.sub(r"-(?=-)", "-{}", s)  # keep dashes as written ('--' is no en dash here)
     try:
         return _latex_converter.latex_to_text(s)
     except Exception:  # pylatexenc is lenient; never lose a value over its hiccups
@@ -426,33 +429,43 @@ _ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])")
 
 
 class _Fields:
-    """The fields of one entry, looked up without regard to case; what is used is ticked off."""
+    """The fields of one entry, looked up without regard to case; what is used is ticked off
+    (one value at a time: a second 'keywords' field would still go to extra)."""
 
     def __init__(self, pairs: list[tuple[str, str]]):
         self.pairs = pairs
         self.by_name: dict[str, list[str]] = {}
-        for name, value in pairs:
-            self.by_name.setdefault(name.lower(), []).append(value)
-        self.used: set[str] = set()
+        self._index: dict[str, list[int]] = {}
+        for i, (name, value) in enumerate(pairs):
+            low = name.lower()
+            self.by_name.setdefault(low, []).append(value)
+            self._index.setdefault(low, []).append(i)
+        self.used: set[int] = set()
 
     def get(self, *names: str) -> str | None:
         """The first non-blank value of the first of `names` present (ticked off as used)."""
         for name in names:
-            for value in self.by_name.get(name, ()):
+            for i in self._index.get(name, ()):
+                value = self.pairs[i][1]
                 if value.strip():
-                    self.used.add(name)
+                    self.used.add(i)
                     return value
         return None
+
+    def keep(self, *names: str) -> None:
+        """Leave these fields in extra although they were used (they say more than the model)."""
+        for name in names:
+            self.used.difference_update(self._index.get(name, ()))
 
     def has(self, name: str) -> bool:
         return name in self.by_name
 
     def extra(self, wos: bool) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for name, value in self.pairs:
-            low = name.lower()
-            if low in self.used:
+        for i, (name, value) in enumerate(self.pairs):
+            if i in self.used:
                 continue
+            low = name.lower()
             if low in _VERBATIM:
                 text = _verbatim(value)
             elif wos and low in _LINE_LISTS:
@@ -643,20 +656,20 @@ def _to_work(entry_type: str, key: str, pairs: list[tuple[str, str]], *, file: s
     if issue is not None and wos:
         si = _SI.match(latex_to_text(issue))
         if si:  # WoS 'Number = {2, SI}': issue 2 of a special issue (the txt export's IS + SI)
-            f.used.discard("number")  # the full value stays in extra
+            f.keep("number")  # the full value stays in extra
             issue = si.group(1) or None
     work.issue = _text(issue)
     work.pages = _pages(f.get("pages"))
 
     # Type and early access
     label = f.get("type", "document_type")
-    f.used -= {"type", "document_type"}  # the label itself stays in extra: 'MRes Thesis' says more
+    f.keep("type", "document_type")  # the label itself stays in extra: 'MRes Thesis' says more
     kind = parse_doc_type(_text(label)) if label else DocType.OTHER
     if kind is DocType.OTHER:
         kind = parse_doc_type(etype)
     work.doc_type = kind
     stage = (_text(f.get("publication_stage")) or "").lower()
-    f.used.discard("publication_stage")  # 'Final' / 'Article in press' stays in extra
+    f.keep("publication_stage")  # 'Final' / 'Article in press' stays in extra
     work.early_access = bool(label and "early access" in label.lower()) or "in press" in stage
     work.language = _text(f.get("language")) or _text(f.get("langid"))
     work.abstract = _abstract(f.get("abstract"), wos)
@@ -689,42 +702,92 @@ def _to_work(entry_type: str, key: str, pairs: list[tuple[str, str]], *, file: s
 # --------------------------------------------------------------------------------------------
 
 
+def _stray(between: str, first_line: int, file: str) -> Iterator[Reject]:
+    """Text between entries is a comment, but an '@type{' line there with no key is an entry
+    that cannot be read: say so rather than drop it."""
+    for m in _ENTRY_START.finditer(between):
+        if m.group(1).lower() in _NOT_ENTRIES:
+            continue
+        line = _line_at(between, m.start(), first_line)
+        end = between.find("\n@", m.end())
+        raw = between[m.start():end if end >= 0 else len(between)].rstrip()
+        yield Reject(file, f"line {line}", None,
+                     f"not a BibTeX entry: '@{m.group(1)}{m.group(2)}' is not followed by a key "
+                     "and a comma", raw)
+
+
+def _parse_checked(chunk: str, body: int, closer: str, line: int, macros: dict[str, str],
+                   last: bool) -> tuple[str, list[tuple[str, str]], int]:
+    key, pairs, end = _parse_entry(chunk, body, closer, line, macros, last)
+    trailing = chunk[end + 1:]
+    if trailing.strip() and _LOOKS_LIKE_FIELD.match(trailing):
+        raise _EntryError(
+            f"unbalanced braces: the entry closes at line {_line_at(chunk, end, line)} "
+            "but fields follow it (a '}' too many?)"
+        )
+    return key, pairs, end
+
+
 def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject]:
     """Yield a Work (or a Reject) for every entry of a BibTeX/BibLaTeX text."""
+    starts = _starts(text)
+    if not starts:
+        if text.strip():
+            first = text.strip().splitlines()[0][:60]
+            raise FormatError(f"{file}: not BibTeX: no line starts an entry like '@article{{key,' "
+                              f"(it starts {first!r})")
+        return
+    # The text before the first entry is a comment (Scopus: 'Scopus' / 'EXPORT DATE: …').
+    yield from _stray(text[:starts[0].start()], 1, file)
     macros: dict[str, str] = {}
-    found = False
-    for line, entry_type, chunk, closer, body, last in _entries(text):
-        found = True
-        kind = entry_type.lower()
+    line, counted, i = 1, 0, 0
+    while i < len(starts):
+        m = starts[i]
+        line += text.count("\n", counted, m.start())
+        counted = m.start()
+        kind = m.group(1).lower()
+        closer = "}" if m.group(2) == "{" else ")"
+        body = m.end() - m.start()
+
+        def chunk_to(j: int, m: re.Match[str] = m) -> str:
+            return text[m.start():starts[j].start() if j < len(starts) else len(text)]
+
+        j = i + 1
         if kind in ("comment", "preamble"):
+            i = j
             continue
+        chunk = chunk_to(j)
         try:
-            key, pairs, end = _parse_entry(chunk, body, closer, line, macros, last)
-            trailing = chunk[end + 1:]
-            if trailing.strip() and _LOOKS_LIKE_FIELD.match(trailing):
-                raise _EntryError(
-                    f"unbalanced braces: the entry closes at line {_line_at(chunk, end, line)} "
-                    "but fields follow it (a '}' too many?)"
-                )
+            key, pairs, end = _parse_checked(chunk, body, closer, line, macros, j == len(starts))
         except _EntryError as e:
-            if kind == "string":
+            parsed = None
+            # A value holding a line like '@Twitter (e.g., …': read on through it (a few at most).
+            error = e
+            while error.unclosed and j < len(starts) and j - i < 4:
+                j += 1
+                try:
+                    parsed = _parse_checked(chunk_to(j), body, closer, line, macros, j == len(starts))
+                    break
+                except _EntryError as again:
+                    error = again
+            if parsed is None:
+                m_key = _KEY.match(chunk, body)
+                key = m_key.group(1).strip() if chunk[m_key.end():m_key.end() + 1] == "," else ""
+                position = f"line {line}, key {key}" if key else f"line {line}"
+                yield Reject(file, position, None, str(e), chunk.rstrip())
+                i += 1
                 continue
-            m = _KEY.match(chunk, body)
-            key = m.group(1).strip() if m and chunk[m.end():m.end() + 1] == "," else ""
-            position = f"line {line}, key {key}" if key else f"line {line}"
-            yield Reject(file, position, None, str(e), chunk.rstrip())
-            continue
+            key, pairs, end = parsed
+            chunk = chunk_to(j)
+        i = j
         if kind == "string":
             for name, value in pairs:
                 macros[name.lower()] = value
-            continue
-        position = f"line {line}, key {key}" if key else f"line {line}"
-        raw = chunk[:end + 1]
-        yield _to_work(entry_type, key, pairs, file=file, position=position, raw=raw)
-    if not found and text.strip():
-        first = text.strip().splitlines()[0][:60]
-        raise FormatError(f"{file}: not BibTeX: no line starts an entry like '@article{{key,' "
-                          f"(it starts {first!r})")
+        else:
+            position = f"line {line}, key {key}" if key else f"line {line}"
+            yield _to_work(m.group(1), key, pairs, file=file, position=position, raw=chunk[:end + 1])
+        if "@" in chunk[end + 1:]:
+            yield from _stray(chunk[end + 1:], _line_at(chunk, end, line), file)
 
 
 # Why not bibtexparser 2.x: on the three WoS Central Asia files (2,791 entries, 7.4 MB) its

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from ..errors import FormatError
 from ..ids import normalize_doi, normalize_isbn, normalize_issn, normalize_pmcid, normalize_pmid
 from ..text import clean_abstract, clean_field
 from ..work import Author, DocType, Origin, Reject, Venue, Work, parse_doc_type, parse_year
@@ -324,6 +325,11 @@ _MAPPED = {"PMID", "TI", "BTI", "AB", "FAU", "AU", "CN", "AD", "AUID", "DP", "TA
 def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject]:
     """Works (or Rejects) from the text of a MEDLINE/.nbib export."""
     records = list(_records(text))
+    if records and not any(line.startswith("PMID-") for _, lines in records for line in lines):
+        first = records[0][1][0].strip()[:60]
+        raise FormatError(
+            f"{file}, line {records[0][0]}: not MEDLINE/.nbib (no 'PMID- ' line; it starts {first!r})"
+        )
     has_source = [any(line.startswith("SO  -") for line in lines) for _, lines in records]
     for index, (start, lines) in enumerate(records):
         position = f"line {start}"
