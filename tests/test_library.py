@@ -124,3 +124,27 @@ def test_kill_9_mid_ingest_leaves_whole_records_and_resumes(tmp_path):
     report = json.loads(done.stdout)
     assert report["works"] == 2790
     assert report["added"] == 2790 - kept
+
+
+def test_generation_changes_with_the_works_only(tmp_path):
+    with Library(tmp_path / "lib") as lib:
+        start = lib.generation()
+        lib.add(record("A title", "1"))
+        after_add = lib.generation()
+        assert after_add > start
+        lib.add(record("A title", "1"))  # already known: nothing changes
+        lib.add_reject(Reject("x", "line 1", None, "bad", "raw"))
+        assert lib.generation() == after_add
+
+
+def test_an_older_library_is_migrated(tmp_path):
+    from vissue.migrations import MIGRATIONS
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    db = sqlite3.connect(folder / DB_NAME)
+    db.executescript(MIGRATIONS[0] + "\nPRAGMA user_version = 1;")
+    db.close()
+    with Library(folder) as lib:
+        assert lib.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert lib.generation() == 0

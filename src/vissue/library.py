@@ -303,6 +303,10 @@ class Library:
         for row in self.db.execute(f"{self._SELECT} ORDER BY w.id"):
             yield self._stored(row)
 
+    def generation(self) -> int:
+        """A number that changes whenever any work is added, changed or removed."""
+        return int(self.db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM works").fetchone()[0])
 

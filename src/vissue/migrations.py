@@ -80,6 +80,21 @@ MIGRATIONS: list[str] = [
         rejected INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # 2: a generation number that every change to the works bumps, so that indexes built from
+    #    the library know when they are stale without reading every work.
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO meta (key, value) VALUES ('generation', '0');
+    CREATE TRIGGER works_insert_generation AFTER INSERT ON works BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation';
+    END;
+    CREATE TRIGGER works_update_generation AFTER UPDATE ON works BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation';
+    END;
+    CREATE TRIGGER works_delete_generation AFTER DELETE ON works BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation';
+    END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -32,6 +32,9 @@ _COPYRIGHT = re.compile(
 )
 
 
+_COPYRIGHT_CUES = ("©", "(c)", "copyright", "rights reserved", "published by elsevier")
+
+
 def strip_markup(text: str) -> str:
     """Remove HTML/JATS tags and decode entities; block tags become line breaks."""
     if "<" in text:
@@ -68,7 +71,9 @@ def clean_abstract(text: str | None) -> str | None:
     paragraphs = [squash(p) for p in re.split(r"\n", text)]
     kept = []
     for para in paragraphs:
-        para = _COPYRIGHT.sub("", para).strip()
+        lower = para.lower()
+        if any(cue in lower for cue in _COPYRIGHT_CUES):
+            para = _COPYRIGHT.sub("", para).strip()
         if para:
             kept.append(para)
     result = "\n".join(kept).strip()
