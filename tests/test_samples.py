@@ -8,14 +8,13 @@ from collections import defaultdict
 from click.testing import CliRunner
 from rapidfuzz import fuzz
 
+from conftest import shared_path
 from vissue.cli import cli
 from vissue.dedupe import first_author_key
 from vissue.library import Library
 from vissue.readers import read_text
 from vissue.text import title_key
 from vissue.work import Work
-
-from conftest import shared_path
 
 # The only records in the samples that cannot become works, each for a reason in the file itself.
 KNOWN_REJECTS = {

@@ -307,6 +307,20 @@ class Library:
         """A number that changes whenever any work is added, changed or removed."""
         return int(self.db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
 
+    def state(self) -> str:
+        """'<library id>:<generation>': names this library's works as they are now (index stamps)."""
+        rows = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('library_id', 'generation')"))
+        return f"{rows['library_id']}:{rows['generation']}"
+
+    def catalogue(self) -> list[dict[str, Any]]:
+        """What search needs of every work, cheaply: id, venue, year, type, title, abstract, keywords."""
+        rows = self.db.execute(
+            "SELECT id, venue_id, year, doc_type, title, json_extract(data, '$.abstract'),"
+            " json_extract(data, '$.keywords') FROM works ORDER BY id"
+        )
+        return [{"id": r[0], "venue_id": r[1], "year": r[2], "doc_type": r[3], "title": r[4] or "",
+                 "abstract": r[5] or "", "keywords": json.loads(r[6] or "[]")} for r in rows]
+
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM works").fetchone()[0])
 

@@ -85,6 +85,7 @@ MIGRATIONS: list[str] = [
     """
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     INSERT INTO meta (key, value) VALUES ('generation', '0');
+    INSERT INTO meta (key, value) VALUES ('library_id', lower(hex(randomblob(16))));
     CREATE TRIGGER works_insert_generation AFTER INSERT ON works BEGIN
         UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation';
     END;

