@@ -31,3 +31,28 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("VISSUE_") and name != "VISSUE_SHARED_DATA":
             monkeypatch.delenv(name, raising=False)
+
+
+def seed_files() -> list[Path]:
+    """The WoS export (txt and bib) and the seed's RIS file: the library the issues' checks use."""
+    folder = shared_path("wos-central-asia")
+    return [*sorted(folder.glob("*.txt")), *sorted(folder.glob("*.bib")),
+            shared_path("seed", "kazakhstan-2022", "missing-from-wos.ris")]
+
+
+@pytest.fixture(scope="session")
+def seed_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A library of the 2,795 works with its search indexes built (the real model embeds every
+    work once per test session: about two minutes on two cores)."""
+    from vissue.index.semantic import SentenceTransformerEmbedder
+    from vissue.ingest import ingest
+    from vissue.library import Library
+    from vissue.search_index import SearchIndex
+
+    files = seed_files()
+    folder = tmp_path_factory.mktemp("seed-library")
+    with Library(folder) as library:
+        report = ingest(library, files)
+        assert report.works == 2795, report.to_dict()["errors"]
+        SearchIndex.open(library, SentenceTransformerEmbedder())
+    return folder

@@ -17,9 +17,13 @@ from rich.table import Table
 
 from . import __version__
 from .errors import VissueError
+from .evaluate import evaluate, load_gold
+from .event import load_brief
 from .ingest import IngestReport, ingest
 from .library import Library, StoredWork, default_library_dir
 from .readers import DESCRIPTIONS, Format
+from .retrieve import SearchSettings, resolve_journal, retrieve
+from .search_index import SearchIndex
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
@@ -241,6 +245,132 @@ def show_command(ctx: click.Context, identifier: str, as_json: bool) -> None:
     out.print()
     out.print(f"[dim]{len(sources)} source record(s): " + escape(
         "; ".join(f"{s['file']} ({s['position']}, {s['format']})" for s in sources)) + "[/]")
+
+
+# ---- search, brief, eval ------------------------------------------------------------------------
+
+def _open_index(library: Library, *, quiet: bool) -> SearchIndex:
+    """The library's search indexes; the first build embeds every work, with a progress bar."""
+    from .index.semantic import SentenceTransformerEmbedder
+
+    embedder = SentenceTransformerEmbedder()
+    if quiet or not err.is_terminal:
+        return SearchIndex.open(library, embedder)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(TextColumn("embedding works (first time only)"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("embed", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return SearchIndex.open(library, embedder, progress=progress)
+
+
+def _settings(k: int, journal: str | None, since: int | None, until: int | None) -> SearchSettings:
+    if since is not None and until is not None and since > until:
+        raise click.BadParameter(f"--since {since} is after --until {until}")
+    return SearchSettings(k=k, journal=journal, since=since, until=until)
+
+
+@cli.command("brief")
+@click.argument("text")
+@click.option("--json", "as_json", is_flag=True, help="Print the brief as JSON (edit it and give it back with --brief).")
+@handle_errors
+def brief_command(text: str, as_json: bool) -> None:
+    """Show what vissue understands of an event: places, actors, period, key phrases.
+
+    TEXT is the editor's account of the event, or a file holding it (text or a JSON brief).
+    """
+    brief = load_brief(text)
+    if as_json:
+        _print_json(brief.to_dict())
+        return
+    out.print(f"[bold]query[/]: {escape(brief.query)}")
+    out.print("[bold]places[/]: " + escape("; ".join(f"{p.name} ({p.kind})" for p in brief.places) or "-"))
+    out.print("[bold]actors[/]: " + escape("; ".join(f"{a.name} ({a.kind})" for a in brief.actors) or "-"))
+    if brief.period:
+        out.print(f"[bold]period[/]: {brief.period.start or '?'} – {brief.period.end or 'ongoing'}")
+    out.print("[bold]key phrases[/]: " + escape("; ".join(brief.key_phrases) or "-"))
+
+
+@cli.command("search")
+@click.argument("text")
+@click.option("-k", "k", type=click.IntRange(min=1), default=20, show_default=True, help="Number of results.")
+@click.option("--journal", help="Only works from this venue: any of its names, or its ISSN.")
+@click.option("--since", type=int, help="Only works published in or after this year.")
+@click.option("--until", type=int, help="Only works published in or before this year.")
+@click.option("--json", "as_json", is_flag=True, help='Print {"hits": [...]} best first, with ids, scores and why.')
+@click.pass_context
+@handle_errors
+def search_command(ctx: click.Context, text: str, k: int, journal: str | None, since: int | None,
+                   until: int | None, as_json: bool) -> None:
+    """Find the works of the library that an event (or any text) calls for.
+
+    TEXT is the editor's account of the event, or a file holding it (text or a JSON brief from
+    vissue brief --json, corrected). Ranking: BM25 and sentence embeddings fused, works naming
+    the event's places boosted, older works gently pushed down.
+    """
+    settings = _settings(k, journal, since, until)
+    brief = load_brief(text)
+    with open_library(ctx) as library:
+        venue_ids = resolve_journal(library, journal) if journal else None
+        index = _open_index(library, quiet=as_json)
+        hits = retrieve(index, brief, settings, venue_ids=venue_ids)
+        stored = {h.id: library.get(str(h.id)) for h in hits}
+    if as_json:
+        _print_json({"hits": [{**_summary(stored[h.id]), "score": h.score, "rank": h.rank,
+                               "why": h.why(), "scores": h.to_dict()} for h in hits]})
+        return
+    for h in hits:
+        work = stored[h.id]
+        out.print(f"[bold]{h.rank:>3}[/] {escape(work.work.title or '')} "
+                  f"[dim]({escape(_authors_short(work))}, {work.work.year or 'n.d.'}; "
+                  f"{escape(work.venue_name or '')}) #{h.id}[/]")
+        out.print(f"     [dim]{escape(h.why())}[/]")
+
+
+@cli.command("eval")
+@click.argument("gold_path", metavar="GOLD.json", type=click.Path(path_type=Path))
+@click.option("--size", type=click.IntRange(min=1), default=10, show_default=True, help="Works to select.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with every figure.")
+@click.pass_context
+@handle_errors
+def eval_command(ctx: click.Context, gold_path: Path, size: int, as_json: bool) -> None:
+    """Build from a gold virtual issue's event text and compare with the editors' choice.
+
+    Reports the gold articles selected, recall@10/20/50 of the ranked candidates (within the
+    gold's journal, and in the whole library), and the time taken.
+    """
+    gold = load_gold(gold_path)
+    with open_library(ctx) as library:
+        index = _open_index(library, quiet=as_json)
+        result = evaluate(library, index, gold, size=size)
+    if as_json:
+        _print_json(result)
+        return
+    scope = f"the {result['candidates']} works of {result['journal']}" if result["journal"] else "the library"
+    out.print(f"[bold]{escape(result['name'])}[/]: {result['gold_in_library']} of {result['gold']} gold articles"
+              f" are in the library; candidates: {escape(scope)}")
+    out.print(f"selected {result['selected_gold']} of the editors' {result['gold']} articles with --size {size}")
+    out.print("recall of the ranked candidates: " + ", ".join(
+        f"@{k} {result[f'recall@{k}']:.2f}" for k in (10, 20, 50)))
+    if result["journal"]:
+        whole = result["unfiltered"]
+        out.print(f"in the whole library ({whole['candidates']} works): " + ", ".join(
+            f"@{k} {whole[f'recall@{k}']:.2f}" for k in (10, 20, 50)))
+    for item in result["selected"]:
+        out.print(f"  {'✓' if item['gold'] else '·'} {escape(item['title'] or '')}")
+    if result["missed"]:
+        out.print("missed: " + escape("; ".join(result["missed"])))
+    out.print(f"{result['seconds']:.1f} s")
 
 
 def main() -> None:

@@ -1,11 +1,20 @@
 """Hybrid retrieval: the works of a library that an event calls for, ranked, each with its reasons.
 
-The ranking fuses two lists by weighted reciprocal rank fusion (RRF):
+Two rankings of the allowed works are fused by weighted reciprocal rank fusion (RRF):
     fused(w) = lexical_weight / (rrf_k + lexical_rank(w)) + semantic_weight / (rrf_k + semantic_rank(w))
-then adds a boost for works that name the event's places: a work that names a place gets
-place_weight / (rrf_k + 1) times that place's share of the event text's place mentions (the
-country the event happens in counts most), and, optionally, a preference for recent work.
-The weights are chosen by measurement on gold virtual issues (benchmarks/search_quality.py).
+- lexical: BM25 of the brief's query (the event text's content words);
+- semantic: the cosine of the work to the event, mixed with its cosine to the event's closest
+  key phrase: semantic_mix * cos(work, event) + (1 - semantic_mix) * max_p cos(work, phrase p).
+  An event has several aspects (a fuel price rise, an autocratic leadership, a regional security
+  organisation); a work that speaks strongly to one of them should not lose to works that speak
+  vaguely to all.
+Then, in units of a first rank (1 / (rrf_k + 1)):
+- place_weight times the share of the event text's place mentions that goes to the most
+  mentioned place the work names (the country the event happens in counts most);
+- recency_weight times (0.5 ** (age / recency_half_life) - 1): older work is pushed down, work
+  of the event's year not at all, and work with no known year is left alone.
+The defaults were chosen by measurement on the seed's gold virtual issue
+(benchmarks/search_quality.py prints the grid); the README shows the comparison.
 """
 
 from __future__ import annotations
@@ -15,12 +24,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+from rapidfuzz import fuzz, process
 
 from .errors import InputError
 from .event import EventBrief
 from .index.lexical import phrase_pattern
-from .index.semantic import embed_query
+from .library import Library
 from .search_index import SearchIndex
+from .text import fold
 from .work import DocType
 
 #: Kinds of publication left out unless asked for: they do not carry research findings.
@@ -38,9 +49,10 @@ class SearchSettings:
     include_types: tuple[str, ...] = ()  # kinds normally excluded that the user wants back
     lexical_weight: float = 1.0
     semantic_weight: float = 1.0
+    semantic_mix: float = 0.25
     rrf_k: int = 60
-    place_weight: float = 1.0
-    recency_weight: float = 0.0
+    place_weight: float = 2.0
+    recency_weight: float = 2.0
     recency_half_life: float = 10.0
 
 
@@ -52,10 +64,11 @@ SETTINGS: list[tuple[str, Any, str]] = [
     ("include_types", (), "kinds normally left out (editorial, book-review, correction) to keep"),
     ("lexical_weight", 1.0, "weight of the BM25 ranking in the fusion"),
     ("semantic_weight", 1.0, "weight of the embedding ranking in the fusion"),
+    ("semantic_mix", 0.25, "share of the whole event (vs its closest key phrase) in the semantic score"),
     ("rrf_k", 60, "reciprocal rank fusion constant: larger flattens the top of each list"),
-    ("place_weight", 1.0, "boost for works naming the event's places, in units of a first rank"),
-    ("recency_weight", 0.0, "boost for recent works, in units of a first rank (0: off)"),
-    ("recency_half_life", 10.0, "years after which the recency boost halves"),
+    ("place_weight", 2.0, "boost for works naming the event's places, in units of a first rank"),
+    ("recency_weight", 2.0, "push-down of older works, in units of a first rank (0: off)"),
+    ("recency_half_life", 10.0, "age in years at which a work loses half the recency weight"),
 ]
 
 
@@ -110,6 +123,19 @@ def place_weights(brief: EventBrief) -> dict[str, tuple[float, list[re.Pattern[s
     return {name: (count / top, patterns) for name, (count, patterns) in weights.items()}
 
 
+def event_vectors(index: SearchIndex, brief: EventBrief) -> np.ndarray:
+    """Row 0: the event text's vector; then one row for each key phrase (the event's aspects)."""
+    texts = [brief.text, *brief.key_phrases]
+    return np.asarray(index.embedder.embed(texts), dtype=np.float32)
+
+
+def _reference_year(brief: EventBrief, index: SearchIndex) -> int:
+    """The event's year (from its period), else the newest year in the library."""
+    if brief.period and brief.period.start and brief.period.start[:4].isdigit():
+        return int(brief.period.start[:4])
+    return max((e["year"] or 0 for e in index.catalogue), default=0)
+
+
 def allowed_mask(index: SearchIndex, settings: SearchSettings, venue_ids: set[int] | None) -> np.ndarray:
     keep_types = {t.value for t in EXCLUDED_TYPES} & set(settings.include_types)
     excluded = {t.value for t in EXCLUDED_TYPES} - keep_types
@@ -126,17 +152,19 @@ def retrieve(
     settings: SearchSettings,
     *,
     venue_ids: set[int] | None = None,
-    query_vector: np.ndarray | None = None,
+    query_vectors: np.ndarray | None = None,
     all_ranked: bool = False,
 ) -> list[Candidate]:
     """The best `settings.k` works for the brief (all allowed works when all_ranked)."""
     if settings.k < 1 and not all_ranked:
         raise InputError("-k must be at least 1")
-    if query_vector is None:
-        query_vector = embed_query(index.embedder, brief.text)
+    vectors = query_vectors if query_vectors is not None else event_vectors(index, brief)
     allowed = allowed_mask(index, settings, venue_ids)
     lexical = index.lexical_scores(brief.query)
-    semantic = index.semantic_scores(query_vector)
+    semantic = index.semantic_scores(vectors[0])
+    if len(vectors) > 1:
+        closest_aspect = np.max([index.semantic_scores(v) for v in vectors[1:]], axis=0)
+        semantic = settings.semantic_mix * semantic + (1 - settings.semantic_mix) * closest_aspect
     lexical_ranks = _ranks(lexical, allowed & (lexical > 0))
     semantic_ranks = _ranks(semantic, allowed)
     fused = np.where(lexical_ranks > 0, settings.lexical_weight / (settings.rrf_k + lexical_ranks), 0.0)
@@ -147,7 +175,7 @@ def retrieve(
     phrases = [(p, phrase_pattern(p)) for p in brief.key_phrases]
     boosts: dict[int, tuple[float, float, list[str], list[str]]] = {}
     rows = np.flatnonzero(allowed)
-    newest = max((index.catalogue[i]["year"] or 0) for i in rows) if len(rows) else 0
+    reference_year = _reference_year(brief, index)
     for i in rows:
         entry = index.catalogue[i]
         text = f"{entry['title']}\n{entry['abstract']}\n{'; '.join(entry['keywords'])}"
@@ -155,7 +183,8 @@ def retrieve(
         place_boost = settings.place_weight * unit * max((places[n][0] for n in named), default=0.0)
         recency = 0.0
         if settings.recency_weight and entry["year"]:
-            recency = settings.recency_weight * unit * 0.5 ** ((newest - entry["year"]) / settings.recency_half_life)
+            age = max(0, reference_year - entry["year"])
+            recency = settings.recency_weight * unit * (0.5 ** (age / settings.recency_half_life) - 1)
         found = [p for p, pattern in phrases if pattern.search(text)]
         boosts[int(i)] = (place_boost, recency, named, found)
         fused[i] += place_boost + recency
@@ -175,3 +204,14 @@ def retrieve(
             recency_boost=round(recency, 6), title=entry["title"], year=entry["year"],
         ))
     return candidates
+
+
+def resolve_journal(library: Library, name_or_issn: str) -> set[int]:
+    """Venue ids for a journal filter; a clear error naming the closest venues when none match."""
+    found = set(library.find_venues(name_or_issn))
+    if found:
+        return found
+    names = [v["name"] for v in library.venues() if v["name"]]
+    close = process.extract(name_or_issn, names, scorer=fuzz.WRatio, processor=fold, limit=3)
+    hint = "; the closest venue names are " + ", ".join(f"'{n}'" for n, _, _ in close) if close else ""
+    raise InputError(f"no works from '{name_or_issn}' in this library{hint}")

@@ -1,0 +1,152 @@
+"""Finding the research an event calls for: the retrieval issue's checks on the real library."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from vissue.cli import cli
+from vissue.evaluate import evaluate, load_gold
+from vissue.event import brief_from_text
+from vissue.index.lexical import Bm25Index
+from vissue.index.semantic import SentenceTransformerEmbedder
+from vissue.library import Library
+from vissue.retrieve import SearchSettings, _ranks, retrieve
+from vissue.search_index import SearchIndex
+from vissue.selection import select
+
+from conftest import shared_path
+
+QUERY = "mass protests in Kazakhstan after a fuel price rise"
+
+
+def invoke(library, *args):
+    result = CliRunner().invoke(cli, ["--library", str(library), *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture(scope="module")
+def gold_path():
+    return shared_path("seed", "kazakhstan-2022", "gold.json")
+
+
+@pytest.fixture(scope="module")
+def eval_result(seed_library, gold_path):
+    result = invoke(seed_library, "eval", str(gold_path), "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_eval_selects_at_least_8_of_the_editors_10(eval_result):
+    assert eval_result["gold"] == 10 and eval_result["gold_in_library"] == 10
+    assert eval_result["candidates"] == 29  # the journal's works, from its name in the gold file
+    assert eval_result["selected_gold"] >= 8
+    assert len(eval_result["selected"]) == 10
+    for key in ("recall@10", "recall@20", "recall@50", "theme_ari", "theme_names_matched",
+                "theme_order_tau", "seconds"):
+        assert key in eval_result
+
+
+def test_eval_prints_the_figures(seed_library, gold_path):
+    text = invoke(seed_library, "eval", str(gold_path)).output
+    assert "selected" in text and "of the editors' 10 articles with --size 10" in text
+    assert "recall of the ranked candidates: @10" in text
+    assert "in the whole library (" in text
+
+
+def test_hybrid_beats_bm25_alone_on_the_whole_library(seed_library, gold_path):
+    gold = load_gold(gold_path)
+    bm25_only = SearchSettings(semantic_weight=0, place_weight=0, recency_weight=0)
+    with Library(seed_library) as library:
+        index = SearchIndex.open(library, SentenceTransformerEmbedder())
+        hybrid = evaluate(library, index, gold)
+        baseline = evaluate(library, index, gold, settings=bm25_only)
+    assert hybrid["unfiltered"]["recall@50"] > baseline["unfiltered"]["recall@50"]
+
+
+def test_search_json_hits_carry_ids_scores_and_why(seed_library):
+    result = invoke(seed_library, "search", QUERY, "--json", "-k", "20")
+    hits = json.loads(result.output)["hits"]
+    assert len(hits) == 20
+    assert [h["rank"] for h in hits] == list(range(1, 21))
+    assert all(a["score"] >= b["score"] for a, b in zip(hits, hits[1:], strict=False))
+    for hit in hits:
+        assert {"ids", "title", "year", "venue", "score", "why"} <= set(hit)
+        assert hit["ids"]["wos"].startswith("WOS:") and "id" in hit["ids"]
+    assert any("doi" in h["ids"] for h in hits)
+    top = hits[0]
+    assert "Kazakhstan" in top["title"] and "protest" in top["title"].lower()
+    assert "names Kazakhstan" in top["why"]
+
+
+def test_filters(seed_library):
+    hits = json.loads(invoke(seed_library, "search", QUERY, "--json", "-k", "50", "--since", "2015",
+                             "--until", "2018", "--journal", "CENTRAL ASIAN SURVEY").output)["hits"]
+    assert hits and all(2015 <= h["year"] <= 2018 for h in hits)
+    assert {h["venue"] for h in hits} == {"Central Asian Survey"}
+    with Library(seed_library) as library:
+        index = SearchIndex.open(library, SentenceTransformerEmbedder())
+        kinds = {index.catalogue[i]["doc_type"] for i in range(len(index.catalogue))}
+        assert "book-review" in kinds or "editorial" in kinds
+        brief = brief_from_text(QUERY)
+        ranked = retrieve(index, brief, SearchSettings(), all_ranked=True)
+        types = {index.catalogue[index.positions()[c.id]]["doc_type"] for c in ranked}
+        assert not types & {"editorial", "book-review", "correction"}
+
+
+def test_indexes_are_built_once_and_loaded_after(seed_library, monkeypatch):
+    def no_rebuild(*args, **kwargs):
+        raise AssertionError("the index was rebuilt")
+
+    monkeypatch.setattr(Bm25Index, "build", no_rebuild)
+    monkeypatch.setattr("vissue.search_index.embed_works", no_rebuild)
+    with Library(seed_library) as library:
+        index = SearchIndex.open(library, SentenceTransformerEmbedder())
+    assert len(index.catalogue) == 2795 and len(index.semantic) == 2795
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["search", "   "], "the event text is empty"),
+    (["search", QUERY, "-k", "0"], "Invalid value for '-k'"),
+    (["search", QUERY, "--journal", "Journal of Imaginary Studies"],
+     "no works from 'Journal of Imaginary Studies' in this library; the closest venue names are"),
+    (["search", QUERY, "--since", "2020", "--until", "2010"], "--since 2020 is after --until 2010"),
+])
+def test_bad_search_input(seed_library, args, message):
+    result = invoke(seed_library, *args)
+    assert result.exit_code != 0
+    assert message in result.output
+
+
+def test_bad_gold_files(seed_library, tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"event": "x",')
+    result = invoke(seed_library, "eval", str(broken))
+    assert result.exit_code == 1 and f"{broken}: not valid JSON (line 1" in result.output
+    empty = tmp_path / "empty.json"
+    empty.write_text(json.dumps({"event": "Protests.", "articles": []}))
+    assert "field 'articles' is missing or empty" in invoke(seed_library, "eval", str(empty)).output
+    no_event = tmp_path / "no-event.json"
+    no_event.write_text(json.dumps({"articles": [{"title": "A"}]}))
+    assert "field 'event' is missing or empty" in invoke(seed_library, "eval", str(no_event)).output
+
+
+def test_rank_and_selection_mechanics():
+    scores = np.array([0.1, 0.9, 0.5, 0.7])
+    allowed = np.array([True, True, False, True])
+    assert _ranks(scores, allowed).tolist() == [3, 1, 0, 2]
+    # Two near-duplicates at the top, a distinct work just below: MMR takes the distinct one second.
+    from vissue.retrieve import Candidate
+
+    candidates = [Candidate(id=i, rank=i, score=s, lexical_rank=i, lexical_score=0.0, semantic_rank=i,
+                            semantic_score=0.0) for i, s in ((1, 1.0), (2, 0.95), (3, 0.9), (4, 0.1))]
+    vectors = np.array([[1, 0], [0.999, 0.045], [0, 1], [0.7, 0.7]], dtype=np.float32)
+    chosen = select(candidates, vectors, 2)
+    assert chosen.ids == [1, 3]
+    assert "too like #1" in chosen.passed_over[0].reason
+    assert "less relevant" in chosen.passed_over[1].reason
