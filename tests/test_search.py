@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from conftest import shared_path
 from vissue.cli import cli
 from vissue.evaluate import evaluate, load_gold
 from vissue.event import brief_from_text
@@ -17,8 +19,6 @@ from vissue.library import Library
 from vissue.retrieve import SearchSettings, _ranks, retrieve
 from vissue.search_index import SearchIndex
 from vissue.selection import select
-
-from conftest import shared_path
 
 QUERY = "mass protests in Kazakhstan after a fuel price rise"
 
@@ -74,7 +74,7 @@ def test_search_json_hits_carry_ids_scores_and_why(seed_library):
     hits = json.loads(result.output)["hits"]
     assert len(hits) == 20
     assert [h["rank"] for h in hits] == list(range(1, 21))
-    assert all(a["score"] >= b["score"] for a, b in zip(hits, hits[1:], strict=False))
+    assert all(a["score"] >= b["score"] for a, b in itertools.pairwise(hits))
     for hit in hits:
         assert {"ids", "title", "year", "venue", "score", "why"} <= set(hit)
         assert hit["ids"]["wos"].startswith("WOS:") and "id" in hit["ids"]
