@@ -373,5 +373,18 @@ def eval_command(ctx: click.Context, gold_path: Path, size: int, as_json: bool) 
     out.print(f"{result['seconds']:.1f} s")
 
 
+def _register_commands() -> None:
+    import importlib
+    import pkgutil
+
+    from . import commands
+
+    for module in pkgutil.iter_modules(commands.__path__):
+        importlib.import_module(f"{commands.__name__}.{module.name}")
+
+
+_register_commands()
+
+
 def main() -> None:
     cli()
