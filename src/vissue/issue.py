@@ -16,7 +16,8 @@ Shape (schema version 1)::
       "themes":  [Theme…]          in the order of the argument,
       "editorial": {"sentences": [Sentence…]},
       "passed_over": [{"id", "title", "reason"}…],
-      "image": {"url", "caption", "credit"} | null
+      "image": {"url", "caption", "credit"} | null,
+      "map": [{"id", "x", "y", "theme", "selected", "title"}…]   2-D map of the candidates
     }
 """
 
@@ -125,6 +126,7 @@ class VirtualIssue:
     parameters: dict[str, Any] = field(default_factory=dict)
     passed_over: list[dict[str, Any]] = field(default_factory=list)
     image: Image | None = None
+    map: list[dict[str, Any]] = field(default_factory=list)  # {"id", "x", "y", "theme", "selected", "title"}
     created: str = ""
     vissue: str = __version__
 
@@ -156,6 +158,7 @@ class VirtualIssue:
             "editorial": {"sentences": [asdict(s) for s in self.sentences]},
             "passed_over": self.passed_over,
             "image": asdict(self.image) if self.image else None,
+            "map": self.map,
         }
 
     def to_json(self) -> str:
@@ -176,7 +179,7 @@ class VirtualIssue:
                 title=data["title"], brief=data["brief"], journal=JournalProfile(**data.get("journal") or {}),
                 works=works, themes=[Theme(**t) for t in data["themes"]], sentences=sentences,
                 parameters=data.get("parameters") or {}, passed_over=data.get("passed_over") or [],
-                image=Image(**data["image"]) if data.get("image") else None,
+                image=Image(**data["image"]) if data.get("image") else None, map=data.get("map") or [],
                 created=data.get("created", ""), vissue=data.get("vissue", ""),
             )
         except (KeyError, TypeError) as e:
