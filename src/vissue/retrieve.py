@@ -19,7 +19,6 @@ The defaults were chosen by measurement on the seed's gold virtual issue
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -28,9 +27,8 @@ from rapidfuzz import fuzz, process
 
 from .errors import InputError
 from .event import EventBrief
-from .index.lexical import phrase_pattern
 from .library import Library
-from .search_index import SearchIndex
+from .search_index import SearchIndex, words
 from .text import fold
 from .work import DocType
 
@@ -112,15 +110,36 @@ def _ranks(scores: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def place_weights(brief: EventBrief) -> dict[str, tuple[float, list[re.Pattern[str]]]]:
-    """Each place of the brief: its share of the event text's place mentions, and its patterns."""
-    weights: dict[str, tuple[float, list[re.Pattern[str]]]] = {}
-    for place in brief.places:
-        patterns = [phrase_pattern(alias) for alias in dict.fromkeys([place.name, *place.aliases]) if alias]
-        count = sum(len(p.findall(brief.text)) for p in patterns) or 1
-        weights[place.name] = (float(count), patterns)
-    top = max((w for w, _ in weights.values()), default=1.0)
-    return {name: (count / top, patterns) for name, (count, patterns) in weights.items()}
+@dataclass
+class _Matcher:
+    """A place or phrase to find in works' texts, by any of its forms, as whole words."""
+
+    name: str
+    weight: float
+    needles: list[str]  # each form as `words()` writes it
+
+    def found_in(self, word_text: str) -> bool:
+        return any(needle in word_text for needle in self.needles)
+
+    def count_in(self, word_text: str) -> int:
+        return sum(word_text.count(needle) for needle in self.needles)
+
+
+def _matcher(name: str, forms: list[str], weight: float = 1.0) -> _Matcher:
+    needles = [w for w in dict.fromkeys(words(f) for f in forms) if w.strip()]
+    return _Matcher(name, weight, needles)
+
+
+def place_matchers(brief: EventBrief) -> list[_Matcher]:
+    """Each place of the brief, weighted by its share of the event text's place mentions."""
+    matchers = [_matcher(place.name, [place.name, *place.aliases]) for place in brief.places]
+    event = words(brief.text)
+    for matcher in matchers:
+        matcher.weight = float(matcher.count_in(event) or 1)
+    top = max((m.weight for m in matchers), default=1.0)
+    for matcher in matchers:
+        matcher.weight /= top
+    return matchers
 
 
 def event_vectors(index: SearchIndex, brief: EventBrief) -> np.ndarray:
@@ -161,9 +180,10 @@ def retrieve(
     vectors = query_vectors if query_vectors is not None else event_vectors(index, brief)
     allowed = allowed_mask(index, settings, venue_ids)
     lexical = index.lexical_scores(brief.query)
-    semantic = index.semantic_scores(vectors[0])
+    cosines = index.semantic_scores(vectors)
+    semantic = cosines[:, 0]
     if len(vectors) > 1:
-        closest_aspect = np.max([index.semantic_scores(v) for v in vectors[1:]], axis=0)
+        closest_aspect = cosines[:, 1:].max(axis=1)
         semantic = settings.semantic_mix * semantic + (1 - settings.semantic_mix) * closest_aspect
     lexical_ranks = _ranks(lexical, allowed & (lexical > 0))
     semantic_ranks = _ranks(semantic, allowed)
@@ -171,23 +191,20 @@ def retrieve(
     fused = fused + np.where(allowed, settings.semantic_weight / (settings.rrf_k + semantic_ranks), 0.0)
     unit = 1.0 / (settings.rrf_k + 1)
 
-    places = place_weights(brief)
-    phrases = [(p, phrase_pattern(p)) for p in brief.key_phrases]
-    boosts: dict[int, tuple[float, float, list[str], list[str]]] = {}
+    places = place_matchers(brief)
+    phrases = [_matcher(p, [p]) for p in brief.key_phrases]
+    place_hits = [index.containing(m.needles) for m in places]
+    strongest = np.zeros(len(fused))
+    for matcher, hits in zip(places, place_hits, strict=True):
+        strongest = np.where(hits, np.maximum(strongest, matcher.weight), strongest)
+    place_boost = settings.place_weight * unit * strongest
+    recency = np.zeros(len(fused))
+    if settings.recency_weight:
+        age = np.maximum(0, _reference_year(brief, index) - index.years)
+        recency = np.where(index.years > 0, settings.recency_weight * unit
+                           * (0.5 ** (age / settings.recency_half_life) - 1), 0.0)
+    fused = fused + np.where(allowed, place_boost + recency, 0.0)
     rows = np.flatnonzero(allowed)
-    reference_year = _reference_year(brief, index)
-    for i in rows:
-        entry = index.catalogue[i]
-        text = f"{entry['title']}\n{entry['abstract']}\n{'; '.join(entry['keywords'])}"
-        named = [name for name, (_, patterns) in places.items() if any(p.search(text) for p in patterns)]
-        place_boost = settings.place_weight * unit * max((places[n][0] for n in named), default=0.0)
-        recency = 0.0
-        if settings.recency_weight and entry["year"]:
-            age = max(0, reference_year - entry["year"])
-            recency = settings.recency_weight * unit * (0.5 ** (age / settings.recency_half_life) - 1)
-        found = [p for p, pattern in phrases if pattern.search(text)]
-        boosts[int(i)] = (place_boost, recency, named, found)
-        fused[i] += place_boost + recency
 
     order = rows[np.argsort(-fused[rows], kind="stable")]
     if not all_ranked:
@@ -195,13 +212,14 @@ def retrieve(
     candidates = []
     for rank, i in enumerate(order, start=1):
         entry = index.catalogue[i]
-        place_boost, recency, named, found = boosts[int(i)]
+        found = [m.name for m in phrases if m.found_in(index.word_texts[i])]
         candidates.append(Candidate(
             id=entry["id"], rank=rank, score=round(float(fused[i]), 6),
             lexical_rank=int(lexical_ranks[i]) or None, lexical_score=round(float(lexical[i]), 4),
             semantic_rank=int(semantic_ranks[i]), semantic_score=round(float(semantic[i]), 4),
-            places=named, phrases=found, place_boost=round(place_boost, 6),
-            recency_boost=round(recency, 6), title=entry["title"], year=entry["year"],
+            places=[m.name for m, hits in zip(places, place_hits, strict=True) if hits[i]], phrases=found,
+            place_boost=round(float(place_boost[i]), 6), recency_boost=round(float(recency[i]), 6),
+            title=entry["title"], year=entry["year"],
         ))
     return candidates
 
