@@ -29,7 +29,7 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
 
 
-def _print_json(data: Any) -> None:
+def print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
@@ -97,9 +97,9 @@ def ingest_command(ctx: click.Context, paths: tuple[Path, ...], fmt: str, as_jso
         else:
             report = _ingest_with_progress(library, paths, fmt)
         if as_json:
-            _print_json(report.to_dict())
+            print_json(report.to_dict())
         else:
-            _print_ingest_report(report, library.path)
+            print_ingest_report(report, library.path)
     if report.failed:
         sys.exit(1)
 
@@ -129,7 +129,7 @@ def _ingest_with_progress(library: Library, paths: tuple[Path, ...], fmt: str) -
         return ingest(library, files, fmt=fmt, progress=progress)
 
 
-def _print_ingest_report(report: IngestReport, where: Path) -> None:
+def print_ingest_report(report: IngestReport, where: Path) -> None:
     table = Table(title=None, show_edge=False, box=None, pad_edge=False)
     for name in ("file", "format", "read", "added", "merged", "rejected"):
         table.add_column(name, justify="left" if name in ("file", "format") else "right")
@@ -198,7 +198,7 @@ def works_command(ctx: click.Context, journal: str | None, limit: int | None, as
         if limit is not None:
             selected = selected[:limit]
         if as_json:
-            _print_json({"works": [_summary(w) for w in selected], "total": total})
+            print_json({"works": [_summary(w) for w in selected], "total": total})
             return
         table = Table(show_edge=False, box=None, pad_edge=False)
         for name in ("id", "year", "authors", "title", "venue"):
@@ -225,7 +225,7 @@ def show_command(ctx: click.Context, identifier: str, as_json: bool) -> None:
         data = stored.to_dict()
         data["provenance"] = stored.provenance
         data["sources"] = sources
-        _print_json(data)
+        print_json(data)
         return
     work = stored.work
     out.print(f"[bold]{escape(work.title or '(no title)')}[/]")
@@ -291,7 +291,7 @@ def brief_command(text: str, as_json: bool) -> None:
     """
     brief = load_brief(text)
     if as_json:
-        _print_json(brief.to_dict())
+        print_json(brief.to_dict())
         return
     out.print(f"[bold]query[/]: {escape(brief.query)}")
     out.print("[bold]places[/]: " + escape("; ".join(f"{p.name} ({p.kind})" for p in brief.places) or "-"))
@@ -326,7 +326,7 @@ def search_command(ctx: click.Context, text: str, k: int, journal: str | None, s
         hits = retrieve(index, brief, settings, venue_ids=venue_ids)
         stored = {h.id: library.get(str(h.id)) for h in hits}
     if as_json:
-        _print_json({"hits": [{**_summary(stored[h.id]), "score": h.score, "rank": h.rank,
+        print_json({"hits": [{**_summary(stored[h.id]), "score": h.score, "rank": h.rank,
                                "why": h.why(), "scores": h.to_dict()} for h in hits]})
         return
     for h in hits:
@@ -354,7 +354,7 @@ def eval_command(ctx: click.Context, gold_path: Path, size: int, as_json: bool) 
         index = _open_index(library, quiet=as_json)
         result = evaluate(library, index, gold, size=size)
     if as_json:
-        _print_json(result)
+        print_json(result)
         return
     scope = f"the {result['candidates']} works of {result['journal']}" if result["journal"] else "the library"
     out.print(f"[bold]{escape(result['name'])}[/]: {result['gold_in_library']} of {result['gold']} gold articles"

@@ -135,6 +135,18 @@ def _batches(records: Iterable[Work | Reject | Notice], size: int) -> Iterator[l
         yield batch
 
 
+def ingest_records(
+    library: Library,
+    records: Iterable[Work | Reject | Notice],
+    report: FileReport,
+    *,
+    progress: Progress | None = None,
+) -> None:
+    """Write records from any source (a file, a page of a live API) into the library, counting
+    each in `report`; every BATCH records are one transaction."""
+    _ingest_records(library, records, report, progress)
+
+
 def _ingest_records(
     library: Library,
     records: Iterable[Work | Reject | Notice],

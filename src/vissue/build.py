@@ -1,0 +1,182 @@
+"""Build a virtual issue: event → brief → candidates → selection → themes → editorial → document.
+
+`build_issue` returns the VirtualIssue; `write_issue` writes it and every render into a folder.
+Same library, inputs and vissue version → the same document, byte for byte, but for `created`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import __version__
+from .compose import compose
+from .errors import InputError
+from .event import EventBrief
+from .issue import Image, IssueAuthor, IssueWork, JournalProfile, VirtualIssue
+from .library import Library, StoredWork
+from .profile import Profile
+from .retrieve import Candidate, SearchSettings, resolve_journal, retrieve
+from .search_index import SearchIndex
+from .selection import POOL, select
+from .themes import assign_themes, load_vocabulary
+
+#: What `vissue build -o DIR` writes: file name -> render format.
+OUTPUTS = {
+    "issue.md": "md",
+    "issue.html": "html",
+    "issue.ris": "ris",
+    "issue.bib": "bibtex",
+    "issue.csl.json": "csljson",
+}
+
+
+@dataclass
+class BuildOptions:
+    size: int = 10
+    journal: str | None = None  # a venue name or ISSN; else the profile's ISSN or name
+    search: SearchSettings = field(default_factory=SearchSettings)
+    themes: int | None = None
+    theme_names: list[str] = field(default_factory=list)
+    title: str | None = None
+    image: Image | None = None
+    style: str | None = None
+
+
+def issue_work(stored: StoredWork, candidate: Candidate, reason: str) -> IssueWork:
+    work = stored.work
+    return IssueWork(
+        id=stored.id,
+        ids=dict(work.ids),
+        title=work.title or "",
+        authors=[IssueAuthor(a.family, a.given, a.orcid) for a in work.authors],
+        year=work.year,
+        venue=stored.venue_name or work.venue.name,
+        issn=work.venue.issn or work.venue.eissn,
+        volume=work.volume,
+        issue=work.issue,
+        pages=work.pages,
+        doc_type=work.doc_type.value,
+        language=work.language,
+        abstract=work.abstract,
+        keywords=list(work.keywords),
+        publisher=work.venue.publisher,
+        why={**{k: v for k, v in candidate.to_dict().items() if k not in ("title", "year", "id")},
+             "reason": reason},
+    )
+
+
+def _map(index: SearchIndex, candidates: list[Candidate], theme_of: dict[int, str]) -> list[dict[str, Any]]:
+    """A 2-D map of the candidates (principal components of their embeddings), deterministic."""
+    if len(candidates) < 3:
+        return []
+    vectors = index.vectors([c.id for c in candidates]).astype(np.float64)
+    centred = vectors - vectors.mean(axis=0)
+    _, _, components = np.linalg.svd(centred, full_matrices=False)
+    axes = components[:2]
+    for axis in axes:  # fix each axis's sign so the picture never flips between builds
+        if axis[np.argmax(np.abs(axis))] < 0:
+            axis *= -1
+    points = centred @ axes.T
+    spread = np.abs(points).max(axis=0)
+    spread[spread == 0] = 1
+    points = points / spread
+    return [{"id": c.id, "x": round(float(x), 4), "y": round(float(y), 4), "theme": theme_of.get(c.id),
+             "selected": c.id in theme_of, "title": c.title}
+            for c, (x, y) in zip(candidates, points, strict=True)]
+
+
+def _title(brief: EventBrief, journal: JournalProfile) -> str:
+    countries = [p.name for p in brief.places if p.kind == "country"]
+    subject = countries[0] if countries else (brief.places[0].name if brief.places else "the event")
+    source = f" in {journal.name}" if journal.name else ""
+    return f"Understanding {subject}: research{source}"
+
+
+def build_issue(
+    library: Library,
+    index: SearchIndex,
+    brief: EventBrief,
+    *,
+    options: BuildOptions | None = None,
+    profile: Profile | None = None,
+) -> VirtualIssue:
+    options = options or BuildOptions()
+    if options.size < 1:
+        raise InputError("--size must be at least 1")
+    journal = JournalProfile(**asdict(profile.journal)) if profile else JournalProfile()
+    if options.style:
+        journal.citation_style = options.style
+    wanted = options.journal or journal.issn or journal.name
+    venue_ids = resolve_journal(library, wanted) if wanted else None
+    settings = options.search
+    candidates = retrieve(index, brief, SearchSettings(**{**asdict(settings), "k": max(POOL, options.size)}),
+                          venue_ids=venue_ids)
+    if not candidates:
+        raise InputError("no works in the library match this event and these filters")
+    size = min(options.size, len(candidates))
+    if options.themes is not None and options.themes > size:
+        raise InputError(f"--themes {options.themes} is more than the {size} works selected; "
+                         f"give at most {size} (or a larger --size)")
+    selection = select(candidates, index.vectors([c.id for c in candidates]), size)
+    works = [issue_work(library.get(str(choice.candidate.id)), choice.candidate, choice.reason)
+             for choice in selection.chosen]
+    if not journal.name:
+        venues = [w.venue for w in works if w.venue]
+        journal.name = max(sorted(set(venues)), key=venues.count) if venue_ids and venues else None
+    vocabulary = load_vocabulary(profile.themes if profile else None)
+    themes = assign_themes(works, index.vectors([w.id for w in works]), embedder=index.embedder,
+                           count=options.themes, names=options.theme_names or None, vocabulary=vocabulary)
+    theme_of = {work_id: theme.id for theme in themes for work_id in theme.works}
+    for work in works:
+        work.theme = theme_of.get(work.id)
+    by_id = {w.id: w for w in works}
+    works = [by_id[i] for theme in themes for i in theme.works]
+    title = options.title or _title(brief, journal)
+    sentences = compose(title=title, brief=brief, journal=journal, themes=themes, works=works)
+    return VirtualIssue(
+        title=title,
+        brief=brief.to_dict(),
+        journal=journal,
+        works=works,
+        themes=themes,
+        sentences=sentences,
+        parameters={
+            "size": options.size,
+            "journal": wanted,
+            "themes": options.themes,
+            "theme_names": options.theme_names,
+            "search": {k: v for k, v in asdict(settings).items() if k != "k"},
+            "library_works": len(index.catalogue),
+        },
+        passed_over=[{"id": c.candidate.id, "title": c.candidate.title, "reason": c.reason}
+                     for c in selection.passed_over],
+        image=options.image,
+        map=_map(index, candidates, theme_of),
+        created=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        vissue=__version__,
+    )
+
+
+def write_issue(issue: VirtualIssue, folder: str | Path) -> list[Path]:
+    """issue.json and every render, in `folder` (created if needed)."""
+    from .render import render
+
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{folder}: is a file; give a folder for the output (-o DIR)")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(f"{folder}: cannot create the output folder ({e.strerror})") from e
+    written = [folder / "issue.json"]
+    issue.save(written[0])
+    for name, fmt in OUTPUTS.items():
+        path = folder / name
+        path.write_text(render(issue, fmt), encoding="utf-8")
+        written.append(path)
+    return written
