@@ -49,10 +49,22 @@ def seed_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from vissue.library import Library
     from vissue.search_index import SearchIndex
 
+    import shutil
+
+    from vissue.index.semantic import CACHE_NAME
+
     files = seed_files()
     folder = tmp_path_factory.mktemp("seed-library")
+    # Developers' runs keep the embeddings between sessions (keyed by model and text hash, so a
+    # changed text is embedded anew); CI starts from a clean clone and embeds everything.
+    kept = ROOT / ".cache" / "seed-embeddings.sqlite"
+    if kept.exists() and not os.environ.get("CI"):
+        shutil.copy(kept, folder / CACHE_NAME)
     with Library(folder) as library:
         report = ingest(library, files)
         assert report.works == 2795, report.to_dict()["errors"]
         SearchIndex.open(library, SentenceTransformerEmbedder())
+    if not os.environ.get("CI"):
+        kept.parent.mkdir(exist_ok=True)
+        shutil.copy(folder / CACHE_NAME, kept)
     return folder
