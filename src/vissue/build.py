@@ -17,7 +17,7 @@ from . import __version__
 from .compose import compose
 from .errors import InputError
 from .event import EventBrief
-from .issue import Image, IssueAuthor, IssueWork, JournalProfile, VirtualIssue
+from .issue import Image, IssueWork, JournalProfile, VirtualIssue
 from .library import Library, StoredWork
 from .profile import Profile
 from .retrieve import Candidate, SearchSettings, resolve_journal, retrieve
@@ -48,26 +48,8 @@ class BuildOptions:
 
 
 def issue_work(stored: StoredWork, candidate: Candidate, reason: str) -> IssueWork:
-    work = stored.work
-    return IssueWork(
-        id=stored.id,
-        ids=dict(work.ids),
-        title=work.title or "",
-        authors=[IssueAuthor(a.family, a.given, a.orcid) for a in work.authors],
-        year=work.year,
-        venue=stored.venue_name or work.venue.name,
-        issn=work.venue.issn or work.venue.eissn,
-        volume=work.volume,
-        issue=work.issue,
-        pages=work.pages,
-        doc_type=work.doc_type.value,
-        language=work.language,
-        abstract=work.abstract,
-        keywords=list(work.keywords),
-        publisher=work.venue.publisher,
-        why={**{k: v for k, v in candidate.to_dict().items() if k not in ("title", "year", "id")},
-             "reason": reason},
-    )
+    why = {k: v for k, v in candidate.to_dict().items() if k not in ("title", "year", "id")}
+    return IssueWork.from_stored(stored, why={**why, "reason": reason})
 
 
 def _map(index: SearchIndex, candidates: list[Candidate], theme_of: dict[int, str]) -> list[dict[str, Any]]:

@@ -366,8 +366,19 @@ def eval_command(ctx: click.Context, gold_path: Path, size: int, as_json: bool) 
         whole = result["unfiltered"]
         out.print(f"in the whole library ({whole['candidates']} works): " + ", ".join(
             f"@{k} {whole[f'recall@{k}']:.2f}" for k in (10, 20, 50)))
+    if result.get("theme_ari") is not None:
+        tau = result["theme_order_tau"]
+        out.print(f"themes: adjusted Rand index {result['theme_ari']:.2f} over the {result['theme_gold_selected']}"
+                  f" gold articles selected; {result['theme_names_matched']} of {result['theme_names_total']}"
+                  f" theme names matched; order tau {'-' if tau is None else f'{tau:.2f}'}")
+        out.print(f"  [dim]{escape(result['theme_name_measure'])}[/]")
+        for pair in result["theme_name_pairs"]:
+            out.print(f"  [dim]{escape(str(pair))}[/]")
+    labels = {t["id"]: t["label"] for t in result.get("themes", [])}
+    theme_of = {w: t["id"] for t in result.get("themes", []) for w in t["works"]}
     for item in result["selected"]:
-        out.print(f"  {'✓' if item['gold'] else '·'} {escape(item['title'] or '')}")
+        label = labels.get(theme_of.get(item["id"], ""), "")
+        out.print(f"  {'✓' if item['gold'] else '·'} {escape(item['title'] or '')} [dim]— {escape(label)}[/]")
     if result["missed"]:
         out.print("missed: " + escape("; ".join(result["missed"])))
     out.print(f"{result['seconds']:.1f} s")

@@ -19,11 +19,13 @@ from typing import Any
 from .errors import InputError, NotFoundError
 from .event import brief_from_text
 from .ids import normalize_doi, normalize_wos
+from .issue import IssueWork
 from .library import Library
 from .retrieve import SearchSettings, event_vectors, resolve_journal, retrieve
 from .search_index import SearchIndex
 from .selection import select
 from .text import title_key
+from .themes import assign_themes, theme_agreement
 
 KS = (10, 20, 50)
 
@@ -114,6 +116,11 @@ def evaluate(
     selection = select(ranked, index.vectors([c.id for c in ranked[:max(50, size)]]), size)
     titles = {c.id: c.title for c in ranked}
     selected_gold = [i for i in selection.ids if i in gold_ids]
+    works = [IssueWork.from_stored(library.get(str(i))) for i in selection.ids]
+    themes = assign_themes(works, index.vectors(selection.ids), embedder=index.embedder)
+    gold_themes = {i: a["theme"] for a, i in zip(gold.articles, matched, strict=True)
+                   if i in selection.ids and a.get("theme")}
+    agreement = theme_agreement(gold_themes, themes, gold.themes, index.embedder)
     result: dict[str, Any] = {
         "name": gold.name,
         "gold": len(gold.articles),
@@ -124,10 +131,10 @@ def evaluate(
         "selected_gold": len(selected_gold),
         **recalls([c.id for c in ranked]),
         "unfiltered": {"candidates": len(unfiltered), **recalls([c.id for c in unfiltered])},
-        "theme_ari": None,
-        "theme_names_matched": None,
-        "theme_order_tau": None,
-        "selected": [{"id": i, "title": titles.get(i), "gold": i in gold_ids} for i in selection.ids],
+        **agreement,
+        "themes": [{"id": t.id, "label": t.label, "works": t.works} for t in themes],
+        "selected": [{"id": i, "title": titles.get(i), "gold": i in gold_ids,
+                      "gold_theme": gold_themes.get(i)} for i in selection.ids],
         "missed": [a["title"] for a, i in zip(gold.articles, matched, strict=True)
                    if i is None or i not in selection.ids],
         "not_in_library": [a["title"] for a, i in zip(gold.articles, matched, strict=True) if i is None],

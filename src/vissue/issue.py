@@ -65,6 +65,29 @@ class IssueWork:
     theme: str | None = None  # Theme.id
     why: dict[str, Any] = field(default_factory=dict)  # rank, scores, places, phrases, reason
 
+    @classmethod
+    def from_stored(cls, stored: Any, *, why: dict[str, Any] | None = None) -> IssueWork:
+        """The document's copy of a library work (a vissue.library.StoredWork)."""
+        work = stored.work
+        return cls(
+            id=stored.id,
+            ids=dict(work.ids),
+            title=work.title or "",
+            authors=[IssueAuthor(a.family, a.given, a.orcid) for a in work.authors],
+            year=work.year,
+            venue=stored.venue_name or work.venue.name,
+            issn=work.venue.issn or work.venue.eissn,
+            volume=work.volume,
+            issue=work.issue,
+            pages=work.pages,
+            doc_type=work.doc_type.value,
+            language=work.language,
+            abstract=work.abstract,
+            keywords=list(work.keywords),
+            publisher=work.venue.publisher,
+            why=why or {},
+        )
+
 
 @dataclass
 class Theme:
