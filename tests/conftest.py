@@ -44,14 +44,12 @@ def seed_files() -> list[Path]:
 def seed_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A library of the 2,795 works with its search indexes built (the real model embeds every
     work once per test session: about two minutes on two cores)."""
-    from vissue.index.semantic import SentenceTransformerEmbedder
+    import shutil
+
+    from vissue.index.semantic import CACHE_NAME, SentenceTransformerEmbedder
     from vissue.ingest import ingest
     from vissue.library import Library
     from vissue.search_index import SearchIndex
-
-    import shutil
-
-    from vissue.index.semantic import CACHE_NAME
 
     files = seed_files()
     folder = tmp_path_factory.mktemp("seed-library")

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from ..cli import print_ingest_report, print_json, cli, err, handle_errors, open_library
+from ..cli import cli, err, handle_errors, open_library, print_ingest_report, print_json
 from ..ingest import IngestReport
 from ..library import Library
 from ..sources import SETTINGS, FetchSettings
