@@ -52,6 +52,12 @@ def test_eval_selects_at_least_8_of_the_editors_10(eval_result):
         assert key in eval_result
 
 
+def test_eval_themes_agree_with_the_editors(eval_result):
+    assert eval_result["theme_ari"] >= 0.5
+    assert eval_result["theme_names_matched"] >= 3 and eval_result["theme_names_total"] == 4
+    assert len(eval_result["theme_name_pairs"]) == 4
+
+
 def test_eval_prints_the_figures(seed_library, gold_path):
     text = invoke(seed_library, "eval", str(gold_path)).output
     assert "selected" in text and "of the editors' 10 articles with --size 10" in text

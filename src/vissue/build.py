@@ -132,7 +132,7 @@ def build_issue(
             "journal": wanted,
             "themes": options.themes,
             "theme_names": options.theme_names,
-            "search": {k: v for k, v in asdict(settings).items() if k != "k"},
+            "search": {k: v for k, v in asdict(settings).items() if k not in ("k", "journal")},
             "library_works": len(index.catalogue),
         },
         passed_over=[{"id": c.candidate.id, "title": c.candidate.title, "reason": c.reason}

@@ -531,9 +531,11 @@ def _journal_name(journal: JournalProfile, works: list[IssueWork]) -> str | None
 
 
 def _series(items: list[str]) -> str:
+    """'a, b, and c'; with semicolons when an item has a comma of its own ('law, courts; …')."""
     if len(items) <= 2:
         return " and ".join(items)
-    return ", ".join(items[:-1]) + f", and {items[-1]}"
+    comma = "; " if any("," in item for item in items) else ", "
+    return comma.join(items[:-1]) + f"{comma.strip()} and {items[-1]}"
 
 
 def framing_sentence(journal: str | None, place: str | None, labels: list[str]) -> str:
