@@ -48,9 +48,9 @@ def main() -> None:
         index.embedder.embed(["warm up"])
         print(f"{len(index.catalogue)} works; indexes opened in {opened:.2f} s (model loads lazily)")
         print(f"{'query':52} {'bm25 p50':>8} {'hybrid p50':>10} {'p95':>6} {'ratio':>6}")
+        settings = SearchSettings(k=20)
         for text in QUERIES:
             brief = brief_from_text(text)
-            settings = SearchSettings(k=20)
             base = timed(lambda brief=brief: index.lexical.search(brief.query, 20), args.repeat)
             full = timed(lambda brief=brief: retrieve(index, brief, settings), args.repeat)
             b50, f50 = statistics.median(base), statistics.median(full)
