@@ -599,3 +599,22 @@ def test_fetch_for_event_takes_the_journals_issn_from_the_library(tmp_path, samp
     (request,) = openalex_api.log
     assert request["path"] == "/works"
     assert request["params"]["filter"] == "primary_location.source.issn:0028-4793"
+
+
+def test_build_from_openalex_fetches_the_candidates_then_builds(tmp_path, openalex_api):
+    """`vissue build --from openalex` on an empty library: fetch the journal's works for the event
+    (places and key phrases, OR-ed), then build as usual."""
+    out = tmp_path / "out"
+    result = run_cli("--library", tmp_path / "lib", "build", "--from", "openalex", "--api-url", openalex_api.url,
+                     "--journal", ISSN, "--event", "Protests in Kazakhstan after a sudden rise in fuel prices.",
+                     "--size", "5", "--json", "-o", out)
+    assert result.exit_code == 0, result.output
+    works = [entry for entry in openalex_api.log if entry["path"] == "/works"]
+    assert works and works[0]["params"]["filter"] == f"primary_location.source.issn:{ISSN}"
+    assert "Kazakhstan" in works[0]["params"]["search"] and " OR " in works[0]["params"]["search"]
+    summary = json.loads(result.output[result.output.index("{"):])
+    assert len(summary["works"]) == 5
+    assert run_cli("check", out / "issue.json").exit_code == 0
+    Library(tmp_path / "empty").close()
+    empty = run_cli("--library", tmp_path / "empty", "build", "--event", "Floods.", "-o", tmp_path / "o2")
+    assert empty.exit_code == 1 and "the library is empty" in empty.output and "--from openalex" in empty.output
