@@ -1,5 +1,7 @@
 # Everything a fresh machine needs, in two commands:
-#   make demo   builds a library from the real exports in ../shared/data (or DATA=...) and summarises it
+#   make demo   builds a library from the real exports in ../shared/data (or DATA=...), then the
+#               seed's virtual issue into out/ (issue.html, .md, .ris, .bib, .csl.json), checks it
+#               and compares it with the editors' (EVENT=gold.json)
 #   make test   runs the whole test suite (what CI runs)
 PYTHON ?= python3
 VENV   ?= .venv
@@ -20,10 +22,19 @@ $(BIN)/.installed: pyproject.toml
 
 setup: $(BIN)/.installed
 
+GOLD   ?= $(SHARED)/seed/kazakhstan-2022/gold.json
+EVENT  ?= $(GOLD)
+JOURNAL ?= Communist and Post-Communist Studies
+OUT    ?= out
+
 demo: setup
 	-$(BIN)/vissue --library $(LIBRARY) ingest $(DATA)
-	$(BIN)/vissue --library $(LIBRARY) works --journal "Communist and Post-Communist Studies" --limit 10
-	$(BIN)/vissue --library $(LIBRARY) show WOS:000437999500008
+	$(BIN)/vissue --library $(LIBRARY) works --journal "$(JOURNAL)" --limit 10
+	$(BIN)/python -c "import json,sys; p=sys.argv[1]; print(json.load(open(p))['event'] if p.endswith('.json') else open(p).read())" "$(EVENT)" > $(LIBRARY)/event.txt
+	$(BIN)/vissue --library $(LIBRARY) build --event $(LIBRARY)/event.txt --journal "$(JOURNAL)" -o $(OUT)
+	$(BIN)/vissue check $(OUT)/issue.json
+	$(BIN)/vissue --library $(LIBRARY) eval $(GOLD)
+	@echo "open $(OUT)/issue.html in a browser"
 
 test: setup
 	$(BIN)/python -m pytest
@@ -36,6 +47,10 @@ fix: setup
 
 bench: setup
 	$(BIN)/python benchmarks/ingest_speed.py
+	$(BIN)/python benchmarks/embedding_speed.py
+	$(BIN)/python benchmarks/search_quality.py --library $(LIBRARY)
+	$(BIN)/python benchmarks/search_speed.py --library $(LIBRARY)
+	$(BIN)/python benchmarks/build_speed.py --library $(LIBRARY)
 
 clean:
 	rm -rf $(VENV) $(LIBRARY) .pytest_cache
