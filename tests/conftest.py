@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+
+from vissue.readers import HEAD_CHARS
+from vissue.readers.decode import decode_bytes
+from vissue.work import Reject, Work
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("VISSUE_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -23,6 +29,28 @@ def shared_path(*parts: str) -> Path:
 def samples() -> Path:
     """../shared/data/samples"""
     return shared_path("samples")
+
+
+def sample_text(path: Path) -> str:
+    """A sample file's text, decoded as `read_path` decodes it."""
+    return decode_bytes(path.read_bytes(), file=str(path))[0]
+
+
+def sniff_head(text: str) -> str:
+    """The head of a text that `detect_format` gives each reader's `sniff`."""
+    return text[:HEAD_CHARS].lstrip("\ufeff \t\r\n")
+
+
+def read_records(path: Path, module: ModuleType) -> list[Work | Reject]:
+    """Every record the reader `module` makes of a sample file."""
+    return list(module.read(sample_text(path), file=str(path)))
+
+
+def only_works(records: Iterable[Work | Reject]) -> list[Work]:
+    """The records, which must all be Works (a Reject among them fails the test, shown)."""
+    records = list(records)
+    assert all(isinstance(r, Work) for r in records), [r for r in records if isinstance(r, Reject)]
+    return records  # type: ignore[return-value]
 
 
 @pytest.fixture(autouse=True)

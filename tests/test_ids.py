@@ -7,6 +7,7 @@ from vissue.ids import (
     normalize_isbn,
     normalize_issn,
     normalize_openalex,
+    normalize_orcid,
     normalize_pmid,
     normalize_wos,
     parse_identifier,
@@ -33,6 +34,15 @@ def test_issn_forms():
     assert normalize_issn("0967-067x") == "0967-067X"
     assert normalize_issn("123") is None
     assert split_issns("1234-5678; 8765-432X (Electronic)") == ["1234-5678", "8765-432X"]
+
+
+def test_orcid_forms():
+    assert normalize_orcid("ORCID: http://orcid.org/0000-0001-9778-1920") == "0000-0001-9778-1920"
+    assert normalize_orcid("https://orcid.org/0000-0002-1642-628x") == "0000-0002-1642-628X"
+    assert normalize_orcid("000000019778192X") == "0000-0001-9778-192X"
+    assert normalize_orcid("0000-0001-9778-19201") is None
+    assert normalize_orcid("A-1234-2008") is None
+    assert normalize_orcid(None) is None
 
 
 def test_isbn_and_wos_and_others():

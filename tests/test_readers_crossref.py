@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import only_works, sample_text
 from vissue.errors import FormatError
 from vissue.readers import Format, crossref, detect_format, openalex, read_path
-from vissue.readers.decode import decode_bytes
 from vissue.work import DocType, Reject, Work
 
 DIR = "crossref_api"
@@ -24,13 +24,7 @@ COUNTS = {CLINPATH: (1, 1), PLOS: (1, 0), UFSM: (20, 19), ECOLOGY: (20, 15), SAM
 
 
 def works(path: Path) -> list[Work]:
-    out = list(read_path(path).records())
-    assert all(isinstance(r, Work) for r in out), [r for r in out if isinstance(r, Reject)]
-    return out  # type: ignore[return-value]
-
-
-def text_of(path: Path) -> str:
-    return decode_bytes(path.read_bytes(), file=str(path))[0]
+    return only_works(read_path(path).records())
 
 
 # --- every sample: count and format ------------------------------------------------------------
@@ -48,7 +42,7 @@ def test_record_count_and_abstracts(samples: Path, name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(COUNTS))
 def test_detect_format(samples: Path, name: str) -> None:
-    assert detect_format(text_of(samples / DIR / name)) is Format.CROSSREF
+    assert detect_format(sample_text(samples / DIR / name)) is Format.CROSSREF
 
 
 def test_every_sample_file_is_counted(samples: Path) -> None:
@@ -223,7 +217,7 @@ def test_sample10_oddities(samples: Path) -> None:
 
 def test_truncated_json_file_raises_format_error(samples: Path, tmp_path: Path) -> None:
     path = tmp_path / "cut.json"
-    path.write_text(text_of(samples / DIR / SAMPLE10)[:5000], encoding="utf-8")
+    path.write_text(sample_text(samples / DIR / SAMPLE10)[:5000], encoding="utf-8")
     with pytest.raises(FormatError) as info:
         list(read_path(path).records())  # still detected from its head
     message = str(info.value)
@@ -277,6 +271,6 @@ def test_sniff_is_precise(samples: Path) -> None:
     assert not crossref.sniff("@article{key,\n title={x}}")
     csl_path = samples / "csl_json" / "ArmEnBib_zotero_Exported_Items.json"
     if csl_path.exists():
-        assert not crossref.sniff(text_of(csl_path)[:65536].lstrip())
+        assert not crossref.sniff(sample_text(csl_path)[:65536].lstrip())
     for name in COUNTS:  # and OpenAlex's sniffer leaves Crossref files alone
-        assert not openalex.sniff(text_of(samples / DIR / name)[:65536].lstrip()), name
+        assert not openalex.sniff(sample_text(samples / DIR / name)[:65536].lstrip()), name

@@ -5,47 +5,19 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-from vissue import readers
+from conftest import only_works, read_records, sample_text, sniff_head
 from vissue.errors import FormatError
-from vissue.readers import Format, csljson
-from vissue.readers.decode import decode_bytes
+from vissue.readers import Format, csljson, detect_format
 from vissue.work import DocType, Reject, Work
 
 ARMENBIB = "csl_json/ArmEnBib_zotero_Exported_Items.json"
 
 
-def _text(path: Path) -> str:
-    return decode_bytes(path.read_bytes(), file=str(path))[0]
-
-
 def _works(path: Path) -> list[Work]:
-    records = list(csljson.read(_text(path), file=str(path)))
-    assert all(isinstance(r, Work) for r in records), [r for r in records if isinstance(r, Reject)]
-    return records  # type: ignore[return-value]
-
-
-def _detect(text: str, monkeypatch: pytest.MonkeyPatch) -> Format:
-    """detect_format, with the reader modules that are not written yet treated as 'not mine'."""
-    real = readers.reader
-
-    def reader(fmt):  # type: ignore[no-untyped-def]
-        try:
-            return real(fmt)
-        except ModuleNotFoundError as e:
-            if not (e.name or "").startswith("vissue.readers."):
-                raise
-            return SimpleNamespace(sniff=lambda head: False)
-
-    monkeypatch.setattr(readers, "reader", reader)
-    return readers.detect_format(text)
-
-
-def _head(text: str) -> str:
-    return text[: readers.HEAD_CHARS].lstrip("\ufeff \t\r\n")
+    return only_works(read_records(path, csljson))
 
 
 # --- the real file --------------------------------------------------------------------------
@@ -100,8 +72,8 @@ def test_isbn_collection_title_and_editor_only(samples: Path) -> None:
     assert edited.extra["editor"].startswith("Աղայան [Ałayan], Ծ. [C.]; Առաքելյան [Aṙakelyan]")
 
 
-def test_detect_format_picks_csljson(samples: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert _detect(_text(samples / ARMENBIB), monkeypatch) is Format.CSLJSON
+def test_detect_format_picks_csljson(samples: Path) -> None:
+    assert detect_format(sample_text(samples / ARMENBIB)) is Format.CSLJSON
 
 
 # --- quirks (SOURCES.md §7) -------------------------------------------------------------------
@@ -111,7 +83,7 @@ def test_no_abstracts(samples: Path) -> None:
 
 
 def test_years_given_as_strings(samples: Path) -> None:
-    text = _text(samples / ARMENBIB)
+    text = sample_text(samples / ARMENBIB)
     assert '"date-parts": [\n\t\t\t\t[\n\t\t\t\t\t"2006"' in text
     works = _works(samples / ARMENBIB)
     assert all(isinstance(w.year, int) for w in works)
@@ -126,7 +98,7 @@ def test_mixed_script_names_and_language_kept_as_given(samples: Path) -> None:
 
 
 def test_tab_indented_raw_is_verbatim(samples: Path) -> None:
-    text = _text(samples / ARMENBIB)
+    text = sample_text(samples / ARMENBIB)
     works = _works(samples / ARMENBIB)
     raw = works[0].origin.raw
     assert raw.startswith('{\n\t\t"id": "http://zotero.org/groups/4625341/items/EXQDXHT8"')
@@ -147,7 +119,7 @@ def test_sniff_rejects_openalex_and_crossref_samples(samples: Path) -> None:
     ) + sorted((samples / "openalex_snapshot_jsonl_DERIVED").glob("*.jsonl"))
     assert len(others) >= 10
     for path in others:
-        assert not csljson.sniff(_head(_text(path))), path.name
+        assert not csljson.sniff(sniff_head(sample_text(path))), path.name
 
 
 def test_sniff_inline() -> None:

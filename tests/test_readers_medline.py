@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-from vissue import readers
+from conftest import read_records, sample_text
 from vissue.errors import FormatError
 from vissue.readers import Format, detect_format, medline, read_path
-from vissue.readers.decode import decode_bytes
 from vissue.work import Author, DocType, Reject, Work
 
 DIR = "pubmed_medline"
@@ -23,9 +21,7 @@ COUNTS = {  # records (PMID- lines), works among them, works with an abstract
 
 
 def records(samples: Path, name: str) -> list[Work | Reject]:
-    path = samples / DIR / name
-    text = decode_bytes(path.read_bytes(), file=str(path))[0]
-    return list(medline.read(text, file=str(path)))
+    return read_records(samples / DIR / name, medline)
 
 
 def works(samples: Path, name: str) -> list[Work]:
@@ -38,22 +34,6 @@ def by_pmid(items: list[Work], pmid: str) -> Work:
 
 def read_inline(text: str) -> list[Work | Reject]:
     return list(medline.read(text, file="inline.nbib"))
-
-
-@pytest.fixture
-def registry_without_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """detect_format with the reader modules that exist; a module not written yet never claims."""
-    real = readers.reader
-
-    def reader(fmt):
-        try:
-            return real(fmt)
-        except ModuleNotFoundError as e:
-            if not (e.name or "").startswith("vissue.readers."):
-                raise
-            return SimpleNamespace(sniff=lambda head: False)
-
-    monkeypatch.setattr(readers, "reader", reader)
 
 
 # --- every sample file -------------------------------------------------------------------
@@ -73,9 +53,9 @@ def test_record_counts(samples: Path, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(COUNTS))
-def test_detect_format(samples: Path, name: str, registry_without_missing: None) -> None:
+def test_detect_format(samples: Path, name: str) -> None:
     path = samples / DIR / name
-    text = decode_bytes(path.read_bytes(), file=str(path))[0]
+    text = sample_text(path)
     assert detect_format(text, file=str(path)) is Format.MEDLINE
     assert medline.sniff(text.lstrip())
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import only_works, sample_text
 from vissue.errors import FormatError
 from vissue.readers import Format, crossref, detect_format, openalex, read_path
-from vissue.readers.decode import decode_bytes
 from vissue.work import DocType, Reject, Work
 
 API = "openalex_api"
@@ -37,13 +37,7 @@ def records(path: Path) -> list[Work | Reject]:
 
 
 def works(path: Path) -> list[Work]:
-    out = records(path)
-    assert all(isinstance(r, Work) for r in out), [r for r in out if isinstance(r, Reject)]
-    return out  # type: ignore[return-value]
-
-
-def text_of(path: Path) -> str:
-    return decode_bytes(path.read_bytes(), file=str(path))[0]
+    return only_works(records(path))
 
 
 # --- every sample: count and format ------------------------------------------------------------
@@ -59,7 +53,7 @@ def test_record_count(samples: Path, name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(COUNTS))
 def test_detect_format(samples: Path, name: str) -> None:
-    assert detect_format(text_of(samples / name)) is Format.OPENALEX
+    assert detect_format(sample_text(samples / name)) is Format.OPENALEX
 
 
 def test_every_sample_file_is_counted(samples: Path) -> None:
@@ -179,7 +173,7 @@ def test_json_lines_positions_and_same_works_as_api(samples: Path) -> None:
     out = works(samples / JSONL / LINES)
     assert [w.origin.position for w in out if w.origin] == [f"line {n}" for n in range(1, 10)]
     line1 = out[0]
-    assert line1.origin is not None and line1.origin.raw == text_of(samples / JSONL / LINES).split("\n")[0]
+    assert line1.origin is not None and line1.origin.raw == sample_text(samples / JSONL / LINES).split("\n")[0]
     [api] = works(samples / API / CRLF)
     assert line1.to_dict() == api.to_dict()  # the DERIVED file re-serialises the API objects
 
@@ -218,7 +212,7 @@ def test_invert_abstract() -> None:
 
 
 def test_bad_json_line_is_rejected_alone(samples: Path, tmp_path: Path) -> None:
-    lines = text_of(samples / JSONL / LINES).split("\n")
+    lines = sample_text(samples / JSONL / LINES).split("\n")
     lines[2] = lines[2][:500]  # line 3 cut short
     path = tmp_path / "broken.jsonl"
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -298,8 +292,8 @@ def test_sniff_is_precise(samples: Path) -> None:
                   "csl_json/ArmEnBib_zotero_Exported_Items.json"):
         path = samples / other
         if path.exists():
-            head = text_of(path)[:65536].lstrip()
+            head = sample_text(path)[:65536].lstrip()
             assert not openalex.sniff(head), other
     # and Crossref's sniffer leaves OpenAlex files alone
     for name in COUNTS:
-        assert not crossref.sniff(text_of(samples / name)[:65536].lstrip()), name
+        assert not crossref.sniff(sample_text(samples / name)[:65536].lstrip()), name

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-from vissue import readers
+from conftest import only_works, read_records, sample_text
 from vissue.errors import FormatError
 from vissue.readers import Format, detect_format, pubmed_xml, read_path
-from vissue.readers.decode import decode_bytes
 from vissue.work import Author, DocType, Reject, Work
 
 DIR = "pubmed_xml"
@@ -21,39 +19,16 @@ COUNTS = {  # <PubmedArticle> elements
 }
 
 
-def decoded(path: Path) -> str:
-    return decode_bytes(path.read_bytes(), file=str(path))[0]
-
-
 def records(samples: Path, name: str) -> list[Work | Reject]:
-    path = samples / DIR / name
-    return list(pubmed_xml.read(decoded(path), file=str(path)))
+    return read_records(samples / DIR / name, pubmed_xml)
 
 
 def works(samples: Path, name: str) -> list[Work]:
-    found = records(samples, name)
-    assert all(isinstance(r, Work) for r in found)
-    return [r for r in found if isinstance(r, Work)]
+    return only_works(records(samples, name))
 
 
 def read_inline(text: str) -> list[Work | Reject]:
     return list(pubmed_xml.read(text, file="inline.xml"))
-
-
-@pytest.fixture
-def registry_without_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """detect_format with the reader modules that exist; a module not written yet never claims."""
-    real = readers.reader
-
-    def reader(fmt):
-        try:
-            return real(fmt)
-        except ModuleNotFoundError as e:
-            if not (e.name or "").startswith("vissue.readers."):
-                raise
-            return SimpleNamespace(sniff=lambda head: False)
-
-    monkeypatch.setattr(readers, "reader", reader)
 
 
 # --- every sample file -------------------------------------------------------------------
@@ -70,9 +45,9 @@ def test_record_counts(samples: Path, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(COUNTS))
-def test_detect_format(samples: Path, name: str, registry_without_missing: None) -> None:
+def test_detect_format(samples: Path, name: str) -> None:
     path = samples / DIR / name
-    assert detect_format(decoded(path), file=str(path)) is Format.PUBMED
+    assert detect_format(sample_text(path), file=str(path)) is Format.PUBMED
     assert len(list(read_path(path, Format.PUBMED).records())) == COUNTS[name]
 
 
@@ -109,7 +84,7 @@ def test_structured_abstract_keeps_labels(samples: Path) -> None:
 
 def test_zotero_testcase0_two_records_old_dtd(samples: Path) -> None:
     path = samples / DIR / "zotero_PubMedXML_testcase0.xml"
-    assert "1st January 2015" in decoded(path)[:400]
+    assert "1st January 2015" in sample_text(path)[:400]
     first, second = works(samples, "zotero_PubMedXML_testcase0.xml")
     assert first.title == "High-content single-cell drug screening with phosphospecific flow cytometry."
     assert first.pages == "132-142"  # MedlinePgn 132-42
@@ -124,7 +99,7 @@ def test_zotero_testcase0_two_records_old_dtd(samples: Path) -> None:
 
 def test_file_on_three_lines(samples: Path) -> None:
     path = samples / DIR / "zotero_PubMedXML_testcase7.xml"
-    assert decoded(path).count("\n") <= 4
+    assert sample_text(path).count("\n") <= 4
     (w,) = works(samples, "zotero_PubMedXML_testcase7.xml")
     assert w.title.startswith("Association of Machine Learning-Based Predictions of Medial Knee")
     assert w.authors[0] == Author(
@@ -173,7 +148,7 @@ def test_truncated_file_raises_format_error(samples: Path, tmp_path: Path) -> No
     cut = tmp_path / "cut.xml"
     cut.write_bytes(source[: len(source) // 2])
     with pytest.raises(FormatError) as info:
-        list(pubmed_xml.read(decoded(cut), file=str(cut)))
+        read_records(cut, pubmed_xml)
     message = str(info.value)
     assert str(cut) in message and "line " in message and "\n" not in message
 

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import functools
 import time
-import types
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from conftest import shared_path
-from vissue import readers
+from conftest import read_records, sample_text, shared_path
 from vissue.errors import FormatError
 from vissue.readers import Format, detect_format, ris
-from vissue.readers.decode import decode_bytes
 from vissue.work import Author, DocType, Reject, Work
 
 # file (under samples/) -> (records as SOURCES.md counts them, of which Rejects)
@@ -49,13 +46,9 @@ COUNTS = {
 }
 
 
-def _text(path: Path) -> str:
-    return decode_bytes(path.read_bytes(), file=str(path))[0]
-
-
 @functools.cache
 def _read_path(path: Path) -> tuple[Work | Reject, ...]:
-    return tuple(ris.read(_text(path), file=str(path)))
+    return tuple(read_records(path, ris))
 
 
 def _read(samples: Path, name: str) -> list[Work | Reject]:
@@ -97,23 +90,13 @@ def test_record_counts(samples: Path, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(COUNTS))
-def test_detect_format_picks_ris(samples: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Modules of other formats may not be written yet: treat a missing one as 'not mine'.
-    real = readers.reader
-
-    def reader_or_none(fmt: Format | str) -> types.ModuleType | types.SimpleNamespace:
-        try:
-            return real(fmt)
-        except ModuleNotFoundError:
-            return types.SimpleNamespace(sniff=lambda head: False)
-
-    monkeypatch.setattr(readers, "reader", reader_or_none)
-    assert detect_format(_text(samples / name)) is Format.RIS
+def test_detect_format_picks_ris(samples: Path, name: str) -> None:
+    assert detect_format(sample_text(samples / name)) is Format.RIS
 
 
 def test_seed_kazakhstan_missing_from_wos() -> None:
     path = shared_path("seed", "kazakhstan-2022", "missing-from-wos.ris")
-    works = list(ris.read(_text(path), file=str(path)))
+    works = read_records(path, ris)
     assert len(works) == 5 and all(isinstance(w, Work) for w in works)
     first = works[0]
     assert isinstance(first, Work)
@@ -522,7 +505,7 @@ def test_lens_343(samples: Path) -> None:
 
 
 def test_lens_343_is_fast(samples: Path) -> None:
-    text = _text(samples / "lens/citesource_lens_343.ris")
+    text = sample_text(samples / "lens/citesource_lens_343.ris")
     start = time.perf_counter()
     results = list(ris.read(text, file="lens_343.ris"))
     assert time.perf_counter() - start < 0.5

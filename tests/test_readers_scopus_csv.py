@@ -6,44 +6,20 @@ import csv
 import io
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-from vissue import readers
+from conftest import only_works, read_records, sample_text
 from vissue.errors import FormatError
-from vissue.readers import Format, scopus_csv
-from vissue.readers.decode import decode_bytes
-from vissue.work import DocType, Reject, Work
+from vissue.readers import Format, detect_format, scopus_csv
+from vissue.work import DocType, Work
 
 LITSTUDY = "scopus_csv/litstudy_scopus.csv"
 METAKNOWLEDGE = "scopus_csv/metaknowledge_scopus_testing.csv"
 
 
-def _text(path: Path) -> str:
-    return decode_bytes(path.read_bytes(), file=str(path))[0]
-
-
 def _works(path: Path) -> list[Work]:
-    records = list(scopus_csv.read(_text(path), file=str(path)))
-    assert all(isinstance(r, Work) for r in records), [r for r in records if isinstance(r, Reject)]
-    return records  # type: ignore[return-value]
-
-
-def _detect(text: str, monkeypatch: pytest.MonkeyPatch) -> Format:
-    """detect_format, with the reader modules that are not written yet treated as 'not mine'."""
-    real = readers.reader
-
-    def reader(fmt):  # type: ignore[no-untyped-def]
-        try:
-            return real(fmt)
-        except ModuleNotFoundError as e:
-            if not (e.name or "").startswith("vissue.readers."):
-                raise
-            return SimpleNamespace(sniff=lambda head: False)
-
-    monkeypatch.setattr(readers, "reader", reader)
-    return readers.detect_format(text)
+    return only_works(read_records(path, scopus_csv))
 
 
 def _csv(header: list[str], *rows: list[str]) -> str:
@@ -106,15 +82,15 @@ def test_metaknowledge_counts_and_first_record(samples: Path) -> None:
     assert works[-1].origin.position == "line 221"
 
 
-def test_detect_format_picks_scopus(samples: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_detect_format_picks_scopus(samples: Path) -> None:
     for name in (LITSTUDY, METAKNOWLEDGE):
-        assert _detect(_text(samples / name), monkeypatch) is Format.SCOPUS
+        assert detect_format(sample_text(samples / name)) is Format.SCOPUS
 
 
 # --- quirks (SOURCES.md §3) -------------------------------------------------------------------
 
 def test_ragged_rows_are_realigned(samples: Path) -> None:
-    text = _text(samples / LITSTUDY)
+    text = sample_text(samples / LITSTUDY)
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert len(rows[0]) == 45 and sum(len(r) == 46 for r in rows[1:]) == 56
     works = _works(samples / LITSTUDY)
@@ -153,7 +129,7 @@ def test_no_abstract_available_becomes_none(samples: Path) -> None:
     ]
     meta = _works(samples / METAKNOWLEDGE)
     assert sum(w.abstract is None for w in meta) == 16
-    assert _text(samples / METAKNOWLEDGE).count("[No abstract available]") == 16
+    assert sample_text(samples / METAKNOWLEDGE).count("[No abstract available]") == 16
 
 
 def test_copyright_tails_removed(samples: Path) -> None:
@@ -173,7 +149,7 @@ def test_copyright_tails_removed(samples: Path) -> None:
 def test_bom_and_embedded_newlines(samples: Path) -> None:
     raw = (samples / LITSTUDY).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf\"Authors\"") or raw.startswith(b"\xef\xbb\xbfAuthors")
-    text = _text(samples / LITSTUDY)
+    text = sample_text(samples / LITSTUDY)
     lines = text.split("\n")
     works = _works(samples / LITSTUDY)
     multi = [w for w in works if "\n" in w.origin.raw]

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-from vissue import readers
+from conftest import only_works, read_records, sample_text
 from vissue.errors import FormatError
-from vissue.readers import Format, wos_tab
-from vissue.readers.decode import decode_bytes
-from vissue.work import DocType, Reject, Work
+from vissue.readers import Format, detect_format, wos_tab
+from vissue.work import DocType, Work
 
 UTF16 = "wos_tabdelimited/wos_tab_delimited_win_utf16.txt"
 UTF8 = "wos_tabdelimited/wos_tab_delimited_win_utf8.txt"
@@ -26,34 +24,8 @@ HEADER_TAGS = [
 ]
 
 
-def _text(path: Path) -> str:
-    return decode_bytes(path.read_bytes(), file=str(path))[0]
-
-
-def _read(path: Path) -> list[Work | Reject]:
-    return list(wos_tab.read(_text(path), file=str(path)))
-
-
 def _works(path: Path) -> list[Work]:
-    records = _read(path)
-    assert all(isinstance(r, Work) for r in records), [r for r in records if isinstance(r, Reject)]
-    return records  # type: ignore[return-value]
-
-
-def _detect(text: str, monkeypatch: pytest.MonkeyPatch) -> Format:
-    """detect_format, with the reader modules that are not written yet treated as 'not mine'."""
-    real = readers.reader
-
-    def reader(fmt):  # type: ignore[no-untyped-def]
-        try:
-            return real(fmt)
-        except ModuleNotFoundError as e:
-            if not (e.name or "").startswith("vissue.readers."):
-                raise
-            return SimpleNamespace(sniff=lambda head: False)
-
-    monkeypatch.setattr(readers, "reader", reader)
-    return readers.detect_format(text)
+    return only_works(read_records(path, wos_tab))
 
 
 def _line(values: dict[str, str]) -> str:
@@ -114,9 +86,9 @@ def test_same_records_as_the_plain_text_export(samples: Path) -> None:
     assert re.search(r"^TI Knowledge networks as channels and conduits", plain, re.MULTILINE)
 
 
-def test_detect_format_picks_wos_tab(samples: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_detect_format_picks_wos_tab(samples: Path) -> None:
     for name in (UTF16, UTF8):
-        assert _detect(_text(samples / name), monkeypatch) is Format.WOS_TAB
+        assert detect_format(sample_text(samples / name)) is Format.WOS_TAB
 
 
 # --- quirks (SOURCES.md §2) -------------------------------------------------------------------
@@ -136,7 +108,7 @@ def test_utf8_file_has_bom_and_lf(samples: Path) -> None:
 
 
 def test_trailing_tab_does_not_shift_columns(samples: Path) -> None:
-    header = _text(samples / UTF8).split("\n", 1)[0].split("\t")
+    header = sample_text(samples / UTF8).split("\n", 1)[0].split("\t")
     assert header == HEADER_TAGS
     for w in _works(samples / UTF8):
         assert w.origin.raw.endswith("\t") and len(w.origin.raw.split("\t")) == 60

@@ -1,4 +1,4 @@
-"""Identifier normalisation: DOI, ISSN, ISBN, WoS accession, OpenAlex id, PMID, Scopus EID.
+"""Identifier normalisation: DOI, ISSN, ISBN, WoS accession, OpenAlex id, PMID, Scopus EID, ORCID.
 
 Every function takes what a record or a user wrote and returns the canonical form, or None
 when the text holds no valid identifier of that kind.
@@ -126,6 +126,16 @@ def normalize_eid(text: str | None) -> str | None:
         return None
     match = re.search(r"\b2-s2\.0-\d{6,14}\b", text)
     return match.group(0) if match else None
+
+
+def normalize_orcid(text: str | None) -> str | None:
+    """'ORCID: http://orcid.org/0000-0001-9778-1920' or '000000019778192X' -> '0000-0001-9778-192X'."""
+    if not text:
+        return None
+    match = re.search(r"(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dXx])(?![\dXx])", text)
+    if not match:
+        return None
+    return "-".join(match.groups()).upper()
 
 
 NORMALIZERS = {

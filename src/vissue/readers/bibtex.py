@@ -32,6 +32,7 @@ from ..ids import (
     normalize_doi,
     normalize_eid,
     normalize_issn,
+    normalize_orcid,
     normalize_pmcid,
     normalize_pmid,
     normalize_wos,
@@ -425,7 +426,6 @@ _CHAPTER_TYPES = {"incollection", "inbook", "inproceedings", "conference", "book
                   "suppbook", "suppcollection"}
 _PAGE_DASH = re.compile(r"\s*(?:-{1,3}|[\u2010-\u2015\u2212])\s*")
 _SI = re.compile(r"^\s*(?:(.*?)\s*,\s*)?SI\s*$")
-_ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])")
 
 
 class _Fields:
@@ -556,8 +556,8 @@ def _attach_orcids(authors: list[Author], raw: str) -> None:
     for item in re.split(r"\n|;", raw):
         item = squash(latex_to_text(item))
         name, _, rest = item.rpartition("/")
-        m = _ORCID.search(rest)
-        if not m or not name:
+        orcid = normalize_orcid(rest)
+        if not orcid or not name:
             continue
         author = by_name.get(name.lower())
         if author is None:
@@ -568,7 +568,7 @@ def _attach_orcids(authors: list[Author], raw: str) -> None:
                 same = [a for a in authors if a.family.lower().split()[-1:] == [last]]
             author = same[0] if len(same) == 1 else None
         if author is not None and not author.orcid:
-            author.orcid = m.group(1)
+            author.orcid = orcid
 
 
 def _pages(raw: str | None) -> str | None:

@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import FormatError
-from ..ids import normalize_doi, normalize_isbn, normalize_issn
+from ..ids import normalize_doi, normalize_isbn, normalize_issn, normalize_orcid
 from ..text import clean_abstract, clean_field
 from ..work import Author, Origin, Reject, Venue, Work, parse_doc_type, parse_year
-from .openalex import bare_orcid, join_pages, json_error
+from .fields import dedupe
+from .openalex import join_pages, json_error
 
 FORMAT = "crossref"
 
@@ -229,7 +230,7 @@ def _person(entry: Any) -> Author | None:
         return None
     affiliations = _l(person.get("affiliation"))
     affiliation = _s(_d(affiliations[0]).get("name")) if affiliations else None
-    return Author(family=family, given=given or "", orcid=bare_orcid(person.get("ORCID")),
+    return Author(family=family, given=given or "", orcid=normalize_orcid(_s(person.get("ORCID"))),
                   affiliation=affiliation)
 
 
@@ -359,10 +360,7 @@ def _to_work(item: dict[str, Any]) -> Work:
     if len(titles) > 1:
         extra["title"] = titles[1:]
 
-    keywords: list[str] = []
-    for subject in (_s(x) for x in _l(item.get("subject"))):
-        if subject and subject.casefold() not in {k.casefold() for k in keywords}:
-            keywords.append(subject)
+    keywords = dedupe(_s(x) for x in _l(item.get("subject")))
 
     for key, value in item.items():
         if key in _MAPPED:

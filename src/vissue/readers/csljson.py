@@ -14,6 +14,7 @@ from typing import Any
 from ..errors import FormatError
 from ..ids import (
     normalize_doi,
+    normalize_orcid,
     normalize_pmcid,
     normalize_pmid,
     split_isbns,
@@ -21,13 +22,12 @@ from ..ids import (
 )
 from ..text import clean_abstract, clean_field
 from ..work import Author, Origin, Reject, Venue, Work, parse_doc_type, parse_year
+from .fields import dedupe, hyphenate
 
 FORMAT = "csljson"
 
 _DECODER = json.JSONDecoder()
 _WS = re.compile(r"\s*")
-_DASHES = re.compile(r"\s*[\u2010-\u2015\u2212-]+\s*")
-_ORCID = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
 _NAME_FIELDS = {
     "author", "editor", "translator", "contributor", "collection-editor", "composer",
     "container-author", "director", "editorial-director", "illustrator", "interviewer",
@@ -231,7 +231,7 @@ def _record(item: dict[str, Any], file: str, position: str, raw: str) -> Work | 
     work.volume = clean_field(_text(item.get("volume")))
     work.issue = clean_field(_text(item.get("issue")))
     page = clean_field(_text(item.get("page")))
-    work.pages = _DASHES.sub("-", page) if page else None
+    work.pages = hyphenate(page) if page else None
 
     kind = _text(item.get("type"))
     work.doc_type = parse_doc_type(kind)
@@ -275,12 +275,11 @@ def _author(name: dict[str, Any]) -> Author | None:
     suffix = clean_field(_text(name.get("suffix")))
     if suffix:
         given = f"{given}, {suffix}" if given else suffix
-    orcid_text = _text(name.get("ORCID") or name.get("orcid")) or ""
-    orcid = _ORCID.search(orcid_text)
+    orcid = normalize_orcid(_text(name.get("ORCID") or name.get("orcid")))
     if family:
-        return Author(family=family, given=given, orcid=orcid.group(0) if orcid else None)
+        return Author(family=family, given=given, orcid=orcid)
     if literal:
-        return Author(family=literal, orcid=orcid.group(0) if orcid else None)
+        return Author(family=literal, orcid=orcid)
     if given:  # a mononym written as given only
         return Author(family=given)
     return None
@@ -338,11 +337,4 @@ def _keywords(value: Any) -> list[str]:
         words = value.split(";") if ";" in value else value.split(",")
     else:
         words = []
-    seen: set[str] = set()
-    out = []
-    for word in words:
-        word = " ".join(word.split())
-        if word and word.casefold() not in seen:
-            seen.add(word.casefold())
-            out.append(word)
-    return out
+    return dedupe(" ".join(word.split()) for word in words)

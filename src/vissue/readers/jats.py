@@ -15,7 +15,7 @@ from typing import Any
 from lxml import etree
 
 from ..errors import FormatError
-from ..ids import normalize_doi, normalize_issn, normalize_pmcid, normalize_pmid
+from ..ids import normalize_doi, normalize_issn, normalize_orcid, normalize_pmcid, normalize_pmid
 from ..text import clean_abstract, clean_field
 from ..work import (
     Author,
@@ -28,7 +28,8 @@ from ..work import (
     parse_name,
     parse_year,
 )
-from .medline import expand_pages, normalize_orcid
+from .fields import add_unique
+from .medline import expand_pages
 from .pubmed_xml import entity_text, local, parse_xml, text_of, to_data
 
 FORMAT = "jats"
@@ -141,14 +142,6 @@ def _lang(elem: etree._Element | None) -> str | None:
     return None if elem is None else elem.get(XML_LANG)
 
 
-def _add_unique(target: list[str], values: list[str | None]) -> None:
-    seen = {v.casefold() for v in target}
-    for value in values:
-        if value and value.casefold() not in seen:
-            seen.add(value.casefold())
-            target.append(value)
-
-
 # --- parts of the front matter ---------------------------------------------------------------
 
 def _title(meta: etree._Element | None) -> str | None:
@@ -249,7 +242,7 @@ def _authors(meta: etree._Element | None, extra: dict[str, Any]) -> list[Author]
             if not places:
                 places = loose
             texts: list[str] = []
-            _add_unique(texts, [_affiliation(a) for a in places])
+            add_unique(texts, [_affiliation(a) for a in places])
             author.affiliation = "; ".join(texts) or None
             authors.append(author)
     if others:
@@ -377,7 +370,7 @@ def _keywords(meta: etree._Element | None, lang: str | None) -> list[str]:
     groups.sort(key=lambda g: 0 if _lang(g) in {None, lang} else 1)  # stable: own language first
     keywords: list[str] = []
     for group in groups:
-        _add_unique(keywords, [_field(k) for k in group.iter("kwd", "compound-kwd")])
+        add_unique(keywords, [_field(k) for k in group.iter("kwd", "compound-kwd")])
     return keywords
 
 
@@ -598,7 +591,7 @@ def _work(article: etree._Element, *, file: str, position: str, raw: str) -> Wor
 
     subjects: list[str] = []
     if meta is not None:
-        _add_unique(subjects, [_field(x) for x in meta.iter("subject")])
+        add_unique(subjects, [_field(x) for x in meta.iter("subject")])
     if subjects:
         extra["subject"] = subjects
     for child in meta if meta is not None else []:

@@ -13,9 +13,17 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import FormatError
-from ..ids import normalize_doi, normalize_isbn, normalize_issn, normalize_pmcid, normalize_pmid
+from ..ids import (
+    normalize_doi,
+    normalize_isbn,
+    normalize_issn,
+    normalize_orcid,
+    normalize_pmcid,
+    normalize_pmid,
+)
 from ..text import clean_abstract, clean_field
 from ..work import Author, DocType, Origin, Reject, Venue, Work, parse_doc_type, parse_year
+from .fields import add_unique
 
 FORMAT = "medline"
 
@@ -100,16 +108,6 @@ def expand_pages(text: str | None) -> str | None:
     return pages or None
 
 
-def normalize_orcid(text: str | None) -> str | None:
-    """'ORCID: http://orcid.org/0000-0001-9778-1920' or '000000019778192X' -> '0000-0001-9778-192X'."""
-    if not text:
-        return None
-    match = re.search(r"(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dXx])(?![\dXx])", text)
-    if not match:
-        return None
-    return "-".join(match.groups()).upper()
-
-
 def sniff(head: str) -> bool:
     """A 'PMID- ' line among the first lines, and tag-shaped lines around it."""
     top = "\n".join(head.split("\n", 40)[:40])
@@ -173,15 +171,6 @@ def _parse_fau(text: str) -> Author | None:
 def _keyword_from_mesh(term: str) -> str:
     """'*Flow Cytometry/methods' -> 'Flow Cytometry'."""
     return term.split("/")[0].strip().lstrip("*").strip()
-
-
-def _add_unique(target: list[str], values: list[str]) -> None:
-    seen = {v.casefold() for v in target}
-    for value in values:
-        value = clean_field(value) or ""
-        if value and value.casefold() not in seen:
-            seen.add(value.casefold())
-            target.append(value)
 
 
 def _work(fields: list[tuple[str, str]], *, file: str, position: str, raw: str) -> Work | Reject:
@@ -285,8 +274,8 @@ def _work(fields: list[tuple[str, str]], *, file: str, position: str, raw: str) 
             isbns.append(isbn)
 
     keywords: list[str] = []
-    _add_unique(keywords, values.get("OT", []))
-    _add_unique(keywords, [_keyword_from_mesh(m) for m in values.get("MH", [])])
+    add_unique(keywords, [clean_field(k) for k in values.get("OT", [])])
+    add_unique(keywords, [clean_field(_keyword_from_mesh(m)) for m in values.get("MH", [])])
 
     types = values.get("PT", [])
     doc_type = pubmed_doc_type(types)

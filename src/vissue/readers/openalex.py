@@ -13,15 +13,21 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import FormatError
-from ..ids import normalize_doi, normalize_issn, normalize_openalex, normalize_pmcid, normalize_pmid
+from ..ids import (
+    normalize_doi,
+    normalize_issn,
+    normalize_openalex,
+    normalize_orcid,
+    normalize_pmcid,
+    normalize_pmid,
+)
 from ..text import clean_abstract, clean_field
 from ..work import Author, Origin, Reject, Venue, Work, parse_doc_type, parse_name, parse_year
+from .fields import dedupe, hyphenate
 
 FORMAT = "openalex"
 
 _WORK_ID = re.compile(r'"id"\s*:\s*"https?://openalex\.org/W\d+"')
-_ORCID = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dXx]")
-_DASHES = re.compile(r"\s*[\u2010-\u2015\u2212-]+\s*")
 
 # Top-level fields turned into Work fields (everything else goes to extra).
 _MAPPED = {
@@ -201,21 +207,13 @@ def _s(value: Any) -> str | None:
     return clean_field(str(value))
 
 
-def bare_orcid(value: Any) -> str | None:
-    """'https://orcid.org/0000-0001-8508-4052' -> '0000-0001-8508-4052'."""
-    if not isinstance(value, str):
-        return None
-    match = _ORCID.search(value)
-    return match.group(0).upper() if match else None
-
-
 def join_pages(first: Any, last: Any = None) -> str | None:
     """'543','543' -> '543'; '543','569' -> '543-569'; dashes and spaces normalised."""
     start, end = _s(first), _s(last)
     if start:
-        start = _DASHES.sub("-", start)
+        start = hyphenate(start)
     if end:
-        end = _DASHES.sub("-", end)
+        end = hyphenate(end)
     if start and end and start != end:
         return f"{start}-{end}"
     return start or end
@@ -258,7 +256,7 @@ def _author(authorship: dict[str, Any]) -> Author | None:
     if not name:
         return None
     author = parse_name(name) or Author(family=name)
-    author.orcid = bare_orcid(person.get("orcid"))
+    author.orcid = normalize_orcid(_s(person.get("orcid")))
     institutions = _l(authorship.get("institutions"))
     affiliation = _s(_d(institutions[0]).get("display_name")) if institutions else None
     if not affiliation:
@@ -386,19 +384,16 @@ _COMPACT = {
 }
 
 
+def _keyword(value: Any) -> str | None:
+    """A keyword as a string or as {'display_name': …} / {'keyword': …}."""
+    if isinstance(value, str):
+        return _s(value)
+    entry = _d(value)
+    return _s(entry.get("display_name")) or _s(entry.get("keyword"))
+
+
 def _keywords(item: dict[str, Any]) -> list[str]:
-    seen: set[str] = set()
-    out = []
-    for value in _l(item.get("keywords")):
-        if isinstance(value, str):
-            word = _s(value)
-        else:
-            entry = _d(value)
-            word = _s(entry.get("display_name")) or _s(entry.get("keyword"))
-        if word and word.casefold() not in seen:
-            seen.add(word.casefold())
-            out.append(word)
-    return out
+    return dedupe(_keyword(value) for value in _l(item.get("keywords")))
 
 
 def _to_work(item: dict[str, Any]) -> Work:

@@ -18,10 +18,18 @@ from typing import Any
 from lxml import etree
 
 from ..errors import FormatError
-from ..ids import normalize_doi, normalize_isbn, normalize_issn, normalize_pmcid, normalize_pmid
+from ..ids import (
+    normalize_doi,
+    normalize_isbn,
+    normalize_issn,
+    normalize_orcid,
+    normalize_pmcid,
+    normalize_pmid,
+)
 from ..text import clean_abstract, clean_field
 from ..work import Author, DocType, Origin, Reject, Venue, Work, parse_year
-from .medline import expand_pages, normalize_orcid, pubmed_doc_type
+from .fields import add_unique
+from .medline import expand_pages, pubmed_doc_type
 
 FORMAT = "pubmed"
 
@@ -196,14 +204,6 @@ def _authors(author_list: etree._Element | None) -> tuple[list[Author], list[Any
     return authors, left
 
 
-def _add_unique(target: list[str], values: list[str | None]) -> None:
-    seen = {v.casefold() for v in target}
-    for value in values:
-        if value and value.casefold() not in seen:
-            seen.add(value.casefold())
-            target.append(value)
-
-
 def _mesh(mesh_list: etree._Element | None) -> tuple[list[str], list[str]]:
     """(descriptor names, 'Descriptor/*qualifier' strings as MEDLINE writes them)."""
     names: list[str] = []
@@ -351,9 +351,9 @@ def _article_work(record: etree._Element, *, file: str, position: str, raw: str)
     keywords: list[str] = []
     if citation is not None:
         for kw_list in citation.findall("KeywordList"):
-            _add_unique(keywords, [_text(k) for k in kw_list.findall("Keyword")])
+            add_unique(keywords, [_text(k) for k in kw_list.findall("Keyword")])
     mesh_names, mesh_full = _mesh(_find(citation, "MeshHeadingList"))
-    _add_unique(keywords, list(mesh_names))
+    add_unique(keywords, list(mesh_names))
     if mesh_full:
         extra["MeshHeadingList"] = mesh_full
 
@@ -423,7 +423,7 @@ def _book_work(record: etree._Element, *, file: str, position: str, raw: str) ->
     keywords: list[str] = []
     if document is not None:
         for kw_list in document.findall("KeywordList"):
-            _add_unique(keywords, [_text(k) for k in kw_list.findall("Keyword")])
+            add_unique(keywords, [_text(k) for k in kw_list.findall("Keyword")])
     types = [t for t in (_text(x) for x in (document.findall("PublicationType")
                                               if document is not None else [])) if t]
     languages = [t for t in (_text(x) for x in (document.findall("Language")

@@ -44,6 +44,7 @@ from ..work import (
     parse_name,
     parse_year,
 )
+from .fields import dedupe
 
 FORMAT = "ris"
 
@@ -268,15 +269,7 @@ def _abstract(record: _Record) -> str | None:
 
 
 def _keywords(record: _Record) -> list[str]:
-    keywords: list[str] = []
-    seen: set[str] = set()
-    for f in record.take("KW"):
-        for line in f.items():
-            word = clean_field(line)
-            if word and word.casefold() not in seen:
-                seen.add(word.casefold())
-                keywords.append(word)
-    return keywords
+    return dedupe(clean_field(line) for f in record.take("KW") for line in f.items())
 
 
 def _notes(record: _Record) -> list[str]:

@@ -37,13 +37,13 @@ from ..work import (
     parse_name,
     parse_year,
 )
+from .fields import dedupe, page_range, split_cell, split_references
 
 FORMAT = "scopus"
 
 # csv's default limit (128 KiB a field) is below what a long reference list can reach.
 _FIELD_LIMIT = 1 << 26
 
-_DASHES = re.compile(r"\s*[\u2010-\u2015\u2212-]+\s*")
 _INITIALS = re.compile(r"(?:[A-Z\u00C0-\u024F][a-z]{0,2}\.|-|[A-Z]\b)+")
 _SUFFIXES = {"Jr.", "Sr."}
 _FULL_NAME_ID = re.compile(r"\s*\(\d+\)\s*$")
@@ -251,7 +251,7 @@ def _record(row: dict[str, str], unheaded: dict[str, str], file: str, position: 
         used.add("ISBN")
     work.volume = clean_field(data.get("Volume"))
     work.issue = clean_field(data.get("Issue"))
-    pages = _pages(data.get("Page start"), data.get("Page end"))
+    pages = page_range(data.get("Page start"), data.get("Page end"))
     if pages:
         used.update({"Page start", "Page end"})
     else:
@@ -266,43 +266,12 @@ def _record(row: dict[str, str], unheaded: dict[str, str], file: str, position: 
     work.early_access = stage.lower() == "article in press" or (doc_type or "").lower() == "article in press"
     work.language = clean_field(data.get("Language of Original Document"))
     work.abstract = clean_abstract(_cut_copyright(data.get("Abstract")))
-    work.keywords = _dedupe(_split(data.get("Author Keywords")) + _split(data.get("Index Keywords")))
-    work.references = _references(data.get("References"))
+    work.keywords = dedupe(split_cell(data.get("Author Keywords")) + split_cell(data.get("Index Keywords")))
+    work.references = split_references(data.get("References"))
 
     work.extra = {k: v for k, v in data.items() if k not in used}
     work.extra.update({k: v.strip() for k, v in unheaded.items() if v.strip()})
     return work
-
-
-def _split(value: str | None) -> list[str]:
-    if not value:
-        return []
-    return [part for part in (" ".join(p.split()) for p in value.split(";")) if part]
-
-
-def _references(value: str | None) -> list[str]:
-    """Cited references are separated by '; ' (a bare ';' occurs inside SICI DOIs)."""
-    if not value:
-        return []
-    return [ref for ref in (" ".join(r.split()) for r in re.split(r";\s+", value)) if ref]
-
-
-def _dedupe(words: list[str]) -> list[str]:
-    seen: set[str] = set()
-    out = []
-    for word in words:
-        key = word.casefold()
-        if key not in seen:
-            seen.add(key)
-            out.append(word)
-    return out
-
-
-def _pages(first: str | None, last: str | None) -> str | None:
-    first, last = clean_field(first), clean_field(last)
-    if first and last and first != last:
-        return _DASHES.sub("-", f"{first}-{last}")
-    return _DASHES.sub("-", first) if first else None
 
 
 def _cut_copyright(abstract: str | None) -> str | None:

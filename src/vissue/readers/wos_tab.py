@@ -16,11 +16,11 @@ from ..errors import FormatError
 from ..ids import normalize_doi, normalize_issn, normalize_pmid, normalize_wos, split_isbns
 from ..text import clean_abstract, clean_field, fold
 from ..work import Author, Origin, Reject, Venue, Work, parse_doc_type, parse_name, parse_year
+from .fields import dedupe, page_range, split_cell, split_references
 
 FORMAT = "wos-tab"
 
 _TAG = re.compile(r"[A-Z][A-Z0-9]")
-_DASHES = re.compile(r"\s*[\u2010-\u2015\u2212-]+\s*")
 _ORCID = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
 # "[Family, Given; Family2, Given2] Affiliation" groups of C1, up to the next "; [" or the end.
 _C1_GROUP = re.compile(r"\[([^\[\]]*)\]\s*(.*?)\s*(?=;\s*\[|$)", re.DOTALL)
@@ -147,7 +147,7 @@ def _record(header: list[str], fields: list[str], file: str, position: str, raw:
         used.add("EP")
     else:
         last = None
-    work.pages = _pages(take("BP"), last) or clean_field(take("AR"))
+    work.pages = page_range(take("BP"), last) or clean_field(take("AR"))
 
     doc_type = take("DT")
     work.doc_type = parse_doc_type(doc_type or _PT_TYPES.get(data.get("PT", "")))
@@ -156,54 +156,23 @@ def _record(header: list[str], fields: list[str], file: str, position: str, raw:
     )
     work.language = clean_field(take("LA"))
     work.abstract = clean_abstract(take("AB"))
-    work.keywords = _dedupe(_split(take("DE")) + _split(take("ID")))
-    work.references = _references(take("CR"))
+    work.keywords = dedupe(split_cell(take("DE")) + split_cell(take("ID")))
+    work.references = split_references(take("CR"))
 
     work.extra = {tag: value for tag, value in data.items() if tag not in used}
     return work
-
-
-def _split(value: str | None) -> list[str]:
-    if not value:
-        return []
-    return [part for part in (" ".join(p.split()) for p in value.split(";")) if part]
-
-
-def _references(value: str | None) -> list[str]:
-    """Cited references are separated by '; ' (a bare ';' occurs inside SICI DOIs)."""
-    if not value:
-        return []
-    return [ref for ref in (" ".join(r.split()) for r in re.split(r";\s+", value)) if ref]
-
-
-def _dedupe(words: list[str]) -> list[str]:
-    seen: set[str] = set()
-    out = []
-    for word in words:
-        key = word.casefold()
-        if key not in seen:
-            seen.add(key)
-            out.append(word)
-    return out
-
-
-def _pages(first: str | None, last: str | None) -> str | None:
-    first, last = clean_field(first), clean_field(last)
-    if first and last and first != last:
-        return _DASHES.sub("-", f"{first}-{last}")
-    return _DASHES.sub("-", first) if first else None
 
 
 def _authors(data: dict[str, str], used: set[str]) -> list[Author]:
     """AF (full names) else AU; book authors (BF/BA) when neither; group authors (CA) after."""
     authors: list[Author] = []
     for full, short in (("AF", "AU"), ("BF", "BA")):
-        names = _split(data.get(full)) or _split(data.get(short))
+        names = split_cell(data.get(full)) or split_cell(data.get(short))
         if names:
             authors = [a for a in (parse_name(n) for n in names) if a]
             used.update(tag for tag in (full, short) if tag in data)
             break
-    for group in _split(data.get("CA")):
+    for group in split_cell(data.get("CA")):
         authors.append(Author(family=group))
         used.add("CA")
     return authors
@@ -247,7 +216,7 @@ def _attach_affiliations(authors: list[Author], data: dict[str, str], used: set[
     if groups:
         for group in groups:
             address = " ".join(group.group(2).split()).rstrip(";").strip()
-            for name in _split(group.group(1)):
+            for name in split_cell(group.group(1)):
                 index = _match(authors, name)
                 if index is None or not address:
                     complete = False
@@ -255,7 +224,7 @@ def _attach_affiliations(authors: list[Author], data: dict[str, str], used: set[
                 if address not in found.setdefault(index, []):
                     found[index].append(address)
     elif len(authors) == 1:  # old-style C1 without names: only a sole author can be sure
-        found[0] = _split(c1)
+        found[0] = split_cell(c1)
     else:
         return
     for index, addresses in found.items():
@@ -274,7 +243,7 @@ def _attach_orcids(authors: list[Author], data: dict[str, str], used: set[str]) 
         return
     for tag in ("OI", "RI"):
         complete = True
-        for entry in _split(data.get(tag)):
+        for entry in split_cell(data.get(tag)):
             name, _, ident = entry.rpartition("/")
             match = _ORCID.fullmatch(ident.strip())
             index = _match(authors, name) if match and name else None
