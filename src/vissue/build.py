@@ -135,7 +135,8 @@ def build_issue(
             "search": {k: v for k, v in asdict(settings).items() if k not in ("k", "journal")},
             "library_works": len(index.catalogue),
         },
-        passed_over=[{"id": c.candidate.id, "title": c.candidate.title, "reason": c.reason}
+        passed_over=[{"id": c.candidate.id, "title": c.candidate.title, "reason": c.reason,
+                      "why": {k: v for k, v in c.candidate.to_dict().items() if k not in ("title", "id")}}
                      for c in selection.passed_over],
         image=options.image,
         map=_map(index, candidates, theme_of),

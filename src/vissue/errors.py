@@ -4,7 +4,8 @@
      ├── InputError          the user gave something vissue cannot use (a path, an option)
      │    └── FormatError    a file is not in a format vissue reads, or not the one asked for
      ├── LibraryError        the library folder or its database cannot be used
-     └── NotFoundError       no work in the library has the identifier asked for
+     ├── NotFoundError       no work (or virtual issue) in the library has the identifier asked for
+     └── ConflictError       a change was made on a stale version of a virtual issue
 
 The library raises these and never prints or exits; the command line turns them into
 one-line messages with an exit status.
@@ -29,3 +30,16 @@ class LibraryError(VissueError):
 
 class NotFoundError(VissueError):
     """No work has the identifier asked for."""
+
+
+class ConflictError(VissueError):
+    """A change to a virtual issue was made on a version that is no longer the latest.
+
+    Nothing was written: the change must be made again on the latest version.
+    """
+
+    def __init__(self, message: str, *, issue_id: int, base_version: int, current_version: int):
+        super().__init__(message)
+        self.issue_id = issue_id
+        self.base_version = base_version
+        self.current_version = current_version

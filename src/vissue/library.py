@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import dedupe
-from .errors import LibraryError, NotFoundError
+from .errors import ConflictError, InputError, LibraryError, NotFoundError
 from .ids import normalize_issn, parse_identifier
 from .migrations import migrate
 from .text import is_shouting, smart_title, title_key, venue_key
@@ -67,6 +67,25 @@ class StoredWork:
         data = self.work.to_dict()
         data["venue"]["display_name"] = self.venue_name
         return {"id": self.id, "ids": self.ids(), **{k: v for k, v in data.items() if k != "ids"}}
+
+
+@dataclass
+class IssueVersion:
+    """One saved version of a virtual issue: the whole document, and what changed to make it."""
+
+    issue_id: int
+    version: int
+    document: dict[str, Any]  # the VirtualIssue as VirtualIssue.to_dict() gives it
+    note: str = ""
+    author: str = ""
+    created: str = ""
+    restored_from: int | None = None  # the earlier version an undo copied
+
+    def summary(self) -> dict[str, Any]:
+        """The version without its document (for history listings)."""
+        return {"issue": self.issue_id, "version": self.version, "note": self.note, "author": self.author,
+                "created": self.created, "restored_from": self.restored_from,
+                "title": self.document.get("title", "")}
 
 
 @dataclass
@@ -349,3 +368,108 @@ class Library:
         rows = self.db.execute("SELECT DISTINCT venue_id FROM venue_keys WHERE key = ?", (key,)).fetchall()
         return [r[0] for r in rows]
 
+
+    # -- virtual issues ----------------------------------------------------------------------
+    # Every change to an issue is a new version holding the whole document, so any earlier one
+    # can be read back or restored. A change names the version it was made on (`base_version`):
+    # when another change was saved since, it is refused with ConflictError and nothing is written.
+
+    def create_issue(self, document: dict[str, Any], *, note: str = "created", author: str = "") -> IssueVersion:
+        """Store a new virtual issue; its first version is 1."""
+        now = _now()
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT INTO issues (title, version, created, updated) VALUES (?, 1, ?, ?)",
+                (str(document.get("title", "")), now, now),
+            )
+            issue_id = int(cursor.lastrowid or 0)
+            self._insert_issue_version(issue_id, 1, document, note, author, None, now)
+        return IssueVersion(issue_id, 1, document, note, author, now)
+
+    def save_issue(self, issue_id: int, document: dict[str, Any], *, base_version: int, note: str = "",
+                   author: str = "", restored_from: int | None = None) -> IssueVersion:
+        """Save a change made on `base_version` as the next version.
+
+        Raises ConflictError when `base_version` is not the latest (someone saved since).
+        """
+        now = _now()
+        with self.transaction():
+            latest = self.expect_issue_version(issue_id, base_version)
+            version = latest + 1
+            self._insert_issue_version(issue_id, version, document, note, author, restored_from, now)
+            self.db.execute("UPDATE issues SET title = ?, version = ?, updated = ? WHERE id = ?",
+                            (str(document.get("title", "")), version, now, issue_id))
+        return IssueVersion(issue_id, version, document, note, author, now, restored_from)
+
+    def expect_issue_version(self, issue_id: int, base_version: int) -> int:
+        """The latest version, when it is `base_version`; ConflictError when it is not."""
+        latest = self._latest_issue_version(issue_id)
+        if base_version != latest:
+            raise ConflictError(
+                f"virtual issue {issue_id} was changed since you opened it: your change was made on "
+                f"version {base_version}, the latest is version {latest}. Nothing was saved; reload "
+                "the issue and make your change again.",
+                issue_id=issue_id, base_version=base_version, current_version=latest,
+            )
+        return latest
+
+    def restore_issue(self, issue_id: int, version: int, *, base_version: int, author: str = "") -> IssueVersion:
+        """Undo to an earlier version: a new version equal to it (history is never rewritten)."""
+        old = self.load_issue(issue_id, version)
+        return self.save_issue(issue_id, old.document, base_version=base_version,
+                               note=f"restored version {version}", author=author, restored_from=version)
+
+    def load_issue(self, issue_id: int, version: int | None = None) -> IssueVersion:
+        """The latest version of an issue, or the one asked for."""
+        if version is None:
+            version = self._latest_issue_version(issue_id)
+        row = self.db.execute(
+            "SELECT document, note, author, created, restored_from FROM issue_versions"
+            " WHERE issue_id = ? AND version = ?", (issue_id, version),
+        ).fetchone()
+        if row is None:
+            latest = self._latest_issue_version(issue_id)
+            raise NotFoundError(f"virtual issue {issue_id} has no version {version} (versions 1 to {latest})")
+        return IssueVersion(issue_id, version, json.loads(row[0]), row[1], row[2], row[3], row[4])
+
+    def issue_versions(self, issue_id: int) -> list[IssueVersion]:
+        """Every version of an issue, oldest first, without their documents (document = {"title"})."""
+        self._latest_issue_version(issue_id)
+        rows = self.db.execute(
+            "SELECT version, json_extract(document, '$.title'), note, author, created, restored_from"
+            " FROM issue_versions WHERE issue_id = ? ORDER BY version", (issue_id,),
+        ).fetchall()
+        return [IssueVersion(issue_id, r[0], {"title": r[1] or ""}, r[2], r[3], r[4], r[5]) for r in rows]
+
+    def issues(self) -> list[dict[str, Any]]:
+        """Every virtual issue: id, title, latest version, created, updated; newest change first."""
+        rows = self.db.execute("SELECT id, title, version, created, updated FROM issues ORDER BY updated DESC, id DESC")
+        return [dict(zip(("id", "title", "version", "created", "updated"), r, strict=True)) for r in rows]
+
+    def _latest_issue_version(self, issue_id: int) -> int:
+        row = self.db.execute("SELECT version FROM issues WHERE id = ?", (issue_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no virtual issue with id {issue_id} in this library")
+        return int(row[0])
+
+    def _insert_issue_version(self, issue_id: int, version: int, document: dict[str, Any], note: str,
+                              author: str, restored_from: int | None, now: str) -> None:
+        if not isinstance(document, dict):
+            raise InputError("a virtual issue is saved as a JSON object (VirtualIssue.to_dict())")
+        self.db.execute(
+            "INSERT INTO issue_versions (issue_id, version, document, note, author, restored_from, created)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (issue_id, version, json.dumps(document, ensure_ascii=False), note, author, restored_from, now),
+        )
+
+    # -- counts for an overview --------------------------------------------------------------
+
+    def year_counts(self) -> list[tuple[int | None, int]]:
+        """(year, number of works) for every year the works have, oldest first (None last)."""
+        rows = self.db.execute("SELECT year, count(*) FROM works GROUP BY year ORDER BY year IS NULL, year")
+        return [(r[0], r[1]) for r in rows]
+
+    def doc_type_counts(self) -> list[tuple[str, int]]:
+        """(document type, number of works), most works first."""
+        rows = self.db.execute("SELECT doc_type, count(*) FROM works GROUP BY doc_type ORDER BY count(*) DESC, doc_type")
+        return [(r[0], r[1]) for r in rows]

@@ -96,6 +96,28 @@ MIGRATIONS: list[str] = [
         UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation';
     END;
     """,
+    # 3: virtual issues with their full edit history. Every change is a new version holding the
+    #    whole document; an undo is a new version equal to an earlier one. `issues.version` is
+    #    the latest, so a change made on a stale version can be refused (optimistic concurrency).
+    """
+    CREATE TABLE issues (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        version INTEGER NOT NULL,         -- the latest version
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL
+    );
+    CREATE TABLE issue_versions (
+        issue_id INTEGER NOT NULL REFERENCES issues(id),
+        version INTEGER NOT NULL,         -- 1, 2, … in the order they were saved
+        document TEXT NOT NULL,           -- the VirtualIssue as JSON
+        note TEXT NOT NULL DEFAULT '',    -- what changed: 'rejected work 12', 'restored version 3'
+        author TEXT NOT NULL DEFAULT '',
+        restored_from INTEGER,            -- the version an undo copied, else NULL
+        created TEXT NOT NULL,
+        PRIMARY KEY (issue_id, version)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
