@@ -13,22 +13,16 @@ from click.testing import CliRunner
 
 from conftest import shared_path
 from vissue.cli import cli
-from vissue.compose import (
-    check,
-    check_issue,
-    choose_gist,
-    compose,
-    introduce_work,
-    name_authors,
-    split_sentences,
-)
+from vissue.compose import compose, condense_event, introduce_work, name_authors
 from vissue.errors import InputError
 from vissue.evaluate import evaluate, load_gold, match_gold
-from vissue.event import brief_from_text
+from vissue.event import ActorKind, EventBrief, brief_from_text
 from vissue.index.semantic import SentenceTransformerEmbedder
 from vissue.issue import IssueAuthor, IssueWork, JournalProfile, Sentence, Theme, VirtualIssue
 from vissue.library import Library, StoredWork
 from vissue.search_index import SearchIndex
+from vissue.sentences import choose_gist, split_sentences
+from vissue.verify import check, check_issue
 
 SEED = ("seed", "kazakhstan-2022")
 
@@ -215,6 +209,46 @@ def test_event_condensed_verbatim(seed: dict) -> None:
     assert event == [s for s in whole if s in event]  # the editor's order
     assert any("violent repression" in s for s in event)  # the response
     assert any("Russia" in s for s in event)  # why it matters for the region
+
+
+def _named_before_shortened(event: list[str], brief: EventBrief) -> None:
+    """Each person a kept sentence names only by a shorter form (a surname) is named in full,
+    as the event text first names them, in an earlier kept sentence."""
+    for person in (a for a in brief.actors if a.kind is ActorKind.PERSON):
+        full = next(s for s in split_sentences(brief.text) if person.name in s)
+        for n, sentence in enumerate(event):
+            shortened = [f for f in person.matched if len(f) < len(person.name)
+                         and re.search(rf"(?<!\w){re.escape(f)}(?!\w)", sentence)]
+            if shortened and person.name not in sentence:
+                assert full in event[:n], f"{sentence!r} names {shortened[0]} before introducing them"
+
+
+def test_event_introduces_the_people_it_names(seed: dict) -> None:
+    """The seed event drops 'President Kassym-Jomart Tokayev—…' when condensed to five sentences
+    unless told not to, and keeps 'Tokayev then apparently invited the CSTO…': a surname
+    never introduced. The introduction is kept and a less informative sentence gives way."""
+    event = [s.text for s in seed["issue"].sentences if s.part == "event"]
+    brief = brief_from_text(seed["gold"].event)
+    assert {a.name for a in brief.actors if a.kind is ActorKind.PERSON} == {
+        "Kassym-Jomart Tokayev", "Nursultan Nazarbayev"}
+    assert len(event) == 5 and event == condense_event(brief)
+    [invited] = [n for n, s in enumerate(event) if s.startswith("Tokayev then apparently invited")]
+    assert event[invited - 1].startswith("President Kassym-Jomart Tokayev—whose two years in power")
+    assert any("violent repression" in s for s in event) and any("Russia" in s for s in event)
+    _named_before_shortened(event, brief)
+
+
+def test_event_leaves_out_a_surname_it_cannot_introduce() -> None:
+    """Three sentences of four are kept: the last names Ruto and Odinga by surname, and the two
+    sentences introducing them cannot both stay beside it, so it goes instead."""
+    brief = brief_from_text(
+        "Protests broke out in Kenya in June 2024 over a finance bill. "
+        "President William Ruto defended the tax increases before parliament. "
+        "Opposition leader Raila Odinga called for calm and talks. "
+        "Ruto and Odinga met in Nairobi, and Ruto withdrew the bill, raising questions about debt.")
+    event = condense_event(brief)
+    assert event == split_sentences(brief.text)[:3]
+    _named_before_shortened(event, brief)
 
 
 def test_framing_sentence_names_collection_journal_and_themes(seed: dict) -> None:

@@ -16,12 +16,11 @@ from vissue.event import (
     ActorKind,
     EventBrief,
     PlaceKind,
-    _actors,
-    _places,
     brief_from_text,
     load_brief,
     place_mentions,
 )
+from vissue.gazetteer import actor_gazetteer, place_gazetteer
 from vissue.readers import ris
 from vissue.work import Work
 
@@ -287,7 +286,7 @@ def test_periods(text: str, start: str | None, end: str | None) -> None:
 
 
 def test_gazetteers_are_consistent() -> None:
-    places, actors = _places(), _actors()
+    places, actors = place_gazetteer(), actor_gazetteer()
     countries = {e["name"] for e in places.entries if e["kind"] == "country"}
     assert len(countries) >= 195
     for entry in places.entries:

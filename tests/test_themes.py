@@ -22,7 +22,8 @@ from vissue.library import Library
 from vissue.retrieve import SearchSettings, retrieve
 from vissue.search_index import SearchIndex
 from vissue.selection import select
-from vissue.themes import ThemeSettings, assign_themes, load_vocabulary, theme_agreement
+from vissue.theme_metrics import theme_agreement
+from vissue.themes import ThemeSettings, assign_themes, load_vocabulary
 
 
 @pytest.fixture(scope="module")

@@ -22,11 +22,11 @@ from fastapi.testclient import TestClient
 
 from conftest import shared_path
 from vissue.cli import cli
-from vissue.compose import check
 from vissue.errors import ConflictError, NotFoundError
 from vissue.issue import VirtualIssue
 from vissue.library import Library
 from vissue.migrations import SCHEMA_VERSION
+from vissue.verify import check
 from vissue.web import ServeSettings, create_app
 from vissue.web.desk import EditorsDesk
 

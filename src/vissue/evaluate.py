@@ -25,7 +25,8 @@ from .retrieve import SearchSettings, event_vectors, resolve_journal, retrieve
 from .search_index import SearchIndex
 from .selection import select
 from .text import title_key
-from .themes import assign_themes, theme_agreement
+from .theme_metrics import theme_agreement
+from .themes import assign_themes
 
 KS = (10, 20, 50)
 

