@@ -286,5 +286,5 @@ def test_expand_pages(given: str, expected: str) -> None:
 def test_sniff_rejects_other_tagged_formats() -> None:
     assert medline.sniff("PMID- 123\nOWN - NLM\nTI  - x\n")
     assert not medline.sniff("TY  - JOUR\nTI  - x\nER  - \n")
-    assert not medline.sniff("FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nPM 123\n")
+    assert not medline.sniff("FN Web of Science export\nVR 1.0\nPT J\nPM 123\n")
     assert not medline.sniff("PMID: 123\nTitle: x\n")

@@ -523,7 +523,7 @@ def test_sniff() -> None:
     assert ris.sniff("\ufeffTY  - GEN\n")
     assert ris.sniff("\n\n12\nTY  -\nER  -")
     assert not ris.sniff("PMID- 12345\nOWN - NLM\nTI  - x\n")  # MEDLINE
-    assert not ris.sniff("FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\n")
+    assert not ris.sniff("FN Web of Science export\nVR 1.0\nPT J\n")
     assert not ris.sniff("@article{key,\n title={TY  - JOUR}\n}")
     assert not ris.sniff('[{"type": "article-journal"}]')
     assert not ris.sniff("Authors,Title,Year\nTY  - JOUR,x,2020\n")

@@ -80,7 +80,7 @@ def test_early_access_record_takes_its_year_from_ea(samples):
 
 
 def test_header_with_trademark_sign_and_no_bom(samples):
-    # savedrecs: BOM + 'FN Thomson Reuters Web of Science™'; synthesisr files: no BOM
+    # savedrecs: a BOM and a header line with a trademark sign; synthesisr files: no BOM
     for name in ("metaknowledge_savedrecs.txt", "synthesisr_WoS_txt_example.txt"):
         text, _ = decode_bytes((samples / "wos_plaintext" / name).read_bytes(), file=name)
         assert detect_format(text) is Format.WOS
@@ -116,7 +116,7 @@ def test_unsp_article_number_and_doc_types(samples):
 
 
 def test_truncated_record_is_rejected_and_the_rest_kept():
-    text = "FN Clarivate\nVR 1.0\nPT J\nTI A whole record\nER\n\nPT J\nAU Cut, A\nTI Half a rec"
+    text = "FN Web of Science export\nVR 1.0\nPT J\nTI A whole record\nER\n\nPT J\nAU Cut, A\nTI Half a rec"
     results = list(wos.read(text, file="cut.txt"))
     assert isinstance(results[0], Work) and results[0].title == "A whole record"
     assert isinstance(results[1], Reject)

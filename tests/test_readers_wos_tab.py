@@ -172,7 +172,7 @@ def test_article_number_when_no_pages(samples: Path) -> None:
 
 def test_sniff() -> None:
     assert wos_tab.sniff(HEADER + "\n" + _line({"TI": "x"}))
-    assert not wos_tab.sniff("FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Doe, J\n")
+    assert not wos_tab.sniff("FN Web of Science export\nVR 1.0\nPT J\nAU Doe, J\n")
     assert not wos_tab.sniff("PT\tJ\nAU\tDoe\n")
     assert not wos_tab.sniff("Authors,Title,Year,Source title\n")
 
@@ -218,4 +218,4 @@ def test_line_break_inside_a_field_is_joined() -> None:
 
 def test_not_a_tab_file_raises() -> None:
     with pytest.raises(FormatError, match=r"x\.txt, line 1: not a Web of Science tab-delimited"):
-        list(wos_tab.read("FN Clarivate\nVR 1.0\n", file="x.txt"))
+        list(wos_tab.read("FN Web of Science export\nVR 1.0\n", file="x.txt"))
