@@ -94,3 +94,24 @@ def seed_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
         kept.parent.mkdir(exist_ok=True)
         shutil.copy(folder / CACHE_NAME, kept)
     return folder
+
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium; Playwright never downloads a browser here
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium driven by Playwright; the test is skipped, with the fix, when either is absent."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"browser test skipped: {CHROMIUM} not found (apt-get install -y chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("browser test skipped: the playwright package is not installed "
+                    "(.venv/bin/pip install playwright; never `playwright install`)")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

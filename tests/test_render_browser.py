@@ -4,7 +4,6 @@ artifacts/screenshots/issue.png (and issue-phone.png)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +14,6 @@ from test_render import GOLD, OGE_DOI, build_seed_issue
 from vissue.issue import VirtualIssue
 from vissue.render import render
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 # A stand-in for the editor's photograph (the test has no network and ships no photo).
 IMAGE = """<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="600" viewBox="0 0 1200 600">
@@ -25,21 +21,6 @@ IMAGE = """<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="600" vie
 <stop offset="1" stop-color="#d8d0bf"/></linearGradient></defs><rect width="1200" height="600" fill="url(#sky)"/>
 <rect y="400" width="1200" height="200" fill="#5f5b54"/><rect x="140" y="250" width="260" height="150" fill="#8a8172"/>
 <rect x="760" y="210" width="320" height="190" fill="#7b7367"/></svg>"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"browser test skipped: {CHROMIUM} not found (apt-get install -y chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("browser test skipped: the playwright package is not installed "
-                    "(.venv/bin/pip install playwright; never `playwright install`)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

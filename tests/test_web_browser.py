@@ -20,27 +20,9 @@ import pytest
 from conftest import ROOT
 from test_web_api import CPCS, IMG, SCRIPT, XSS_DOI_2, add_hostile_records, copy_library, gold
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 RENAMED = "parties, parliaments and presidents"
 EDITED = "EDITED BY THE EDITORS: this study shows how the separation of powers works in practice."
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"browser test skipped: {CHROMIUM} not found (apt-get install -y chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("browser test skipped: the playwright package is not installed "
-                    "(.venv/bin/pip install playwright; never `playwright install`)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from .errors import VissueError
 from .evaluate import evaluate, load_gold
 from .event import load_brief
 from .ingest import IngestReport, ingest
-from .library import Library, StoredWork, default_library_dir
+from .library import Library, default_library_dir
 from .readers import DESCRIPTIONS, Format
 from .retrieve import SearchSettings, resolve_journal, retrieve
 from .search_index import SearchIndex
@@ -155,30 +155,6 @@ def print_ingest_report(report: IngestReport, where: Path) -> None:
 
 # ---- works and show ----------------------------------------------------------------------------
 
-def _authors_short(stored: StoredWork) -> str:
-    authors = stored.work.authors
-    if not authors:
-        return ""
-    if len(authors) == 1:
-        return authors[0].family
-    if len(authors) == 2:
-        return f"{authors[0].family} and {authors[1].family}"
-    return f"{authors[0].family} et al."
-
-
-def _summary(stored: StoredWork) -> dict[str, Any]:
-    work = stored.work
-    return {
-        "id": stored.id,
-        "ids": stored.ids(),
-        "title": work.title,
-        "authors": [a.display for a in work.authors],
-        "year": work.year,
-        "venue": stored.venue_name or work.venue.name,
-        "doc_type": work.doc_type.value,
-    }
-
-
 @cli.command("works")
 @click.option("--journal", help="Only works from this venue (any of its names, or its ISSN).")
 @click.option("--limit", type=click.IntRange(min=0), help="Show at most this many works.")
@@ -198,14 +174,14 @@ def works_command(ctx: click.Context, journal: str | None, limit: int | None, as
         if limit is not None:
             selected = selected[:limit]
         if as_json:
-            print_json({"works": [_summary(w) for w in selected], "total": total})
+            print_json({"works": [w.summary() for w in selected], "total": total})
             return
         table = Table(show_edge=False, box=None, pad_edge=False)
         for name in ("id", "year", "authors", "title", "venue"):
             table.add_column(name, overflow="fold" if name == "title" else "ellipsis",
                              max_width=None if name == "title" else 28, no_wrap=name != "title")
         for w in selected:
-            table.add_row(str(w.id), str(w.work.year or ""), escape(_authors_short(w)),
+            table.add_row(str(w.id), str(w.work.year or ""), escape(w.summary()['authors_short']),
                           escape(w.work.title or ""), escape(w.venue_name or ""))
         out.print(table)
         out.print(f"{len(selected)} of {total} works" if limit is not None else f"{total} works")
@@ -326,13 +302,13 @@ def search_command(ctx: click.Context, text: str, k: int, journal: str | None, s
         hits = retrieve(index, brief, settings, venue_ids=venue_ids)
         stored = {h.id: library.get(str(h.id)) for h in hits}
     if as_json:
-        print_json({"hits": [{**_summary(stored[h.id]), "score": h.score, "rank": h.rank,
+        print_json({"hits": [{**stored[h.id].summary(), "score": h.score, "rank": h.rank,
                                "why": h.why(), "scores": h.to_dict()} for h in hits]})
         return
     for h in hits:
         work = stored[h.id]
         out.print(f"[bold]{h.rank:>3}[/] {escape(work.work.title or '')} "
-                  f"[dim]({escape(_authors_short(work))}, {work.work.year or 'n.d.'}; "
+                  f"[dim]({escape(work.summary()['authors_short'])}, {work.work.year or 'n.d.'}; "
                   f"{escape(work.venue_name or '')}) #{h.id}[/]")
         out.print(f"     [dim]{escape(h.why())}[/]")
 

@@ -25,7 +25,7 @@ from .errors import InputError
 from .event import ActorKind, EventBrief, Place
 from .issue import IssueAuthor, IssueWork, JournalProfile, Sentence, SourceSentence, Theme
 from .sentences import agree, choose_gist, lower_first, split_sentences, third_person
-from .text import is_shouting, smart_title
+from .text import is_shouting, name_list, smart_title
 
 # ---- authors -----------------------------------------------------------------------------------
 
@@ -39,16 +39,7 @@ def family_name(author: IssueAuthor) -> str:
 
 def name_authors(authors: list[IssueAuthor]) -> str:
     """'Öge'; 'Palazuelos and Fernández'; 'Spankulova, Karatayev, and Clarke'; 'Somzhurek et al.'"""
-    names = [family_name(a) for a in authors if a.family.strip()]
-    if not names:
-        return ""
-    if len(names) == 1:
-        return names[0]
-    if len(names) == 2:
-        return f"{names[0]} and {names[1]}"
-    if len(names) == 3:
-        return f"{names[0]}, {names[1]}, and {names[2]}"
-    return f"{names[0]} et al."
+    return name_list([family_name(a) for a in authors if a.family.strip()])
 
 
 def name_work(work: IssueWork) -> tuple[str, bool]:

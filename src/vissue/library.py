@@ -21,7 +21,7 @@ from . import dedupe
 from .errors import ConflictError, InputError, LibraryError, NotFoundError
 from .ids import normalize_issn, parse_identifier
 from .migrations import migrate
-from .text import is_shouting, smart_title, title_key, venue_key
+from .text import is_shouting, name_list, smart_title, title_key, venue_key
 from .work import Reject, Venue, Work
 
 DB_NAME = "library.sqlite"
@@ -62,6 +62,20 @@ class StoredWork:
     def ids(self) -> dict[str, Any]:
         """Identifiers for JSON output: the library id plus every work identifier."""
         return {"id": self.id, **self.work.ids}
+
+    def summary(self) -> dict[str, Any]:
+        """A work as lists show it (`vissue works --json`, search hits, the web app's lists)."""
+        work = self.work
+        return {
+            "id": self.id,
+            "ids": self.ids(),
+            "title": work.title,
+            "authors": [a.display for a in work.authors],
+            "authors_short": name_list([a.family for a in work.authors]),
+            "year": work.year,
+            "venue": self.venue_name or work.venue.name,
+            "doc_type": work.doc_type.value,
+        }
 
     def to_dict(self) -> dict[str, Any]:
         data = self.work.to_dict()

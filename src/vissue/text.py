@@ -126,6 +126,17 @@ def smart_title(text: str) -> str:
     return " ".join(out)
 
 
+def name_list(names: list[str]) -> str:
+    """How an editorial names authors: 'Öge'; 'Palazuelos and Fernández'; 'Spankulova,
+    Karatayev, and Clarke'; four or more 'Somzhurek et al.'."""
+    names = [n for n in names if n]
+    if len(names) <= 2:
+        return " and ".join(names)
+    if len(names) == 3:
+        return f"{names[0]}, {names[1]}, and {names[2]}"
+    return f"{names[0]} et al."
+
+
 def is_shouting(text: str | None) -> bool:
     """True when a text has letters and none of them is lower case."""
     return bool(text) and any(c.isalpha() for c in text) and not any(c.islower() for c in text)

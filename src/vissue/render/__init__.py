@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 from ..errors import InputError
 from ..issue import IssueAuthor, IssueWork, Sentence, Theme, VirtualIssue
+from ..text import name_list
 
 __all__ = [
     "FORMATS",
@@ -102,16 +103,7 @@ def author_display(author: IssueAuthor) -> str:
 
 def authors_short(work: IssueWork) -> str:
     """As the editorial names works: 'Öge', 'Palazuelos and Fernández', 'Somzhurek et al.'."""
-    names = [a.family for a in work.authors if a.family]
-    if not names:
-        return work.venue or "Anonymous"
-    if len(names) == 1:
-        return names[0]
-    if len(names) == 2:
-        return f"{names[0]} and {names[1]}"
-    if len(names) == 3:
-        return f"{names[0]}, {names[1]}, and {names[2]}"
-    return f"{names[0]} et al."
+    return name_list([a.family for a in work.authors]) or work.venue or "Anonymous"
 
 
 def year_label(work: IssueWork) -> str:

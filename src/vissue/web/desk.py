@@ -58,31 +58,6 @@ class IssueOptions:
     title: str | None = None
 
 
-def authors_short(names: list[str]) -> str:
-    if not names:
-        return ""
-    if len(names) == 1:
-        return names[0]
-    if len(names) == 2:
-        return f"{names[0]} and {names[1]}"
-    return f"{names[0]} et al."
-
-
-def work_summary(stored: StoredWork) -> dict[str, Any]:
-    """A work as lists show it (the same keys as `vissue works --json`)."""
-    work = stored.work
-    return {
-        "id": stored.id,
-        "ids": stored.ids(),
-        "title": work.title,
-        "authors": [a.display for a in work.authors],
-        "authors_short": authors_short([a.family for a in work.authors if a.family]),
-        "year": work.year,
-        "venue": stored.venue_name or work.venue.name,
-        "doc_type": work.doc_type.value,
-    }
-
-
 class EditorsDesk:
     def __init__(self, settings: ServeSettings, *, embedder: Callable[[], Embedder] | None = None) -> None:
         self.settings = settings
@@ -175,7 +150,7 @@ class EditorsDesk:
             data = stored.to_dict()
             data["provenance"] = stored.provenance
             data["sources"] = library.sources(stored.id)
-            data["authors_short"] = work_summary(stored)["authors_short"]
+            data["authors_short"] = stored.summary()["authors_short"]
             return data
 
     def brief(self, text: str) -> EventBrief:
@@ -204,7 +179,7 @@ class EditorsDesk:
             with self._search_lock:
                 hits = retrieve(index, brief, settings, venue_ids=venue_ids)
             stored = {h.id: library.get(str(h.id)) for h in hits}
-        return [{**work_summary(stored[h.id]), "score": h.score, "rank": h.rank, "why": h.why(),
+        return [{**stored[h.id].summary(), "score": h.score, "rank": h.rank, "why": h.why(),
                  "scores": h.to_dict()} for h in hits]
 
     def browse(self, *, journal: str | None = None, since: int | None = None, until: int | None = None,
@@ -220,7 +195,7 @@ class EditorsDesk:
             rows.sort(key=lambda e: (-(e["year"] or 0), e["title"].casefold()))
             page = max(1, page)
             chosen = rows[(page - 1) * per_page: page * per_page]
-            works = [work_summary(library.get(str(e["id"]))) for e in chosen]
+            works = [library.get(str(e["id"])).summary() for e in chosen]
         return {"total": len(rows), "page": page, "pages": max(1, -(-len(rows) // per_page)), "works": works}
 
     # -- virtual issues ------------------------------------------------------------------------
@@ -354,7 +329,7 @@ def _describe_passed_over(issue: VirtualIssue, library: Library) -> None:
                 stored = library.get(str(entry["id"]))
             except NotFoundError:
                 continue
-            summary = work_summary(stored)
+            summary = stored.summary()
             entry.update({"authors": summary["authors_short"], "year": summary["year"], "venue": summary["venue"]})
 
 
