@@ -14,11 +14,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from vissue.brief.event import brief_from_text
 from vissue.build import BuildOptions, build_issue, write_issue
-from vissue.event import brief_from_text
-from vissue.index.semantic import SentenceTransformerEmbedder
-from vissue.library import Library
-from vissue.search_index import SearchIndex
+from vissue.library.store import Library
+from vissue.search.index import SearchIndex
+from vissue.search.semantic import SentenceTransformerEmbedder
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "data" / "seed" / "kazakhstan-2022" / "gold.json"
 JOURNAL = "Communist and Post-Communist Studies"

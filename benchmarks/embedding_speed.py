@@ -13,8 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from vissue.index.semantic import HashEmbedder, SentenceTransformerEmbedder, work_text
 from vissue.readers import read_path
+from vissue.search.semantic import HashEmbedder, SentenceTransformerEmbedder, work_text
 from vissue.work import Work
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "wos-central-asia"

@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from vissue.ingest import ingest
-from vissue.library import Library
+from vissue.library.ingest import ingest
+from vissue.library.store import Library
 from vissue.readers import read_path
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "wos-central-asia"

@@ -15,11 +15,11 @@ import itertools
 from dataclasses import replace
 from pathlib import Path
 
-from vissue.evaluate import evaluate, load_gold
-from vissue.index.semantic import SentenceTransformerEmbedder
-from vissue.library import Library
-from vissue.retrieve import SearchSettings
-from vissue.search_index import SearchIndex
+from vissue.evaluate.gold import evaluate, load_gold
+from vissue.library.store import Library
+from vissue.search.index import SearchIndex
+from vissue.search.retrieve import SearchSettings
+from vissue.search.semantic import SentenceTransformerEmbedder
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "data" / "seed" / "kazakhstan-2022" / "gold.json"
 OFF = dict(place_weight=0.0, recency_weight=0.0)

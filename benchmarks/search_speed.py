@@ -12,11 +12,11 @@ import argparse
 import statistics
 import time
 
-from vissue.event import brief_from_text
-from vissue.index.semantic import SentenceTransformerEmbedder
-from vissue.library import Library
-from vissue.retrieve import SearchSettings, retrieve
-from vissue.search_index import SearchIndex
+from vissue.brief.event import brief_from_text
+from vissue.library.store import Library
+from vissue.search.index import SearchIndex
+from vissue.search.retrieve import SearchSettings, retrieve
+from vissue.search.semantic import SentenceTransformerEmbedder
 
 QUERIES = [
     "mass protests in Kazakhstan after a fuel price rise",

@@ -74,10 +74,10 @@ def seed_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work once per test session: about two minutes on two cores)."""
     import shutil
 
-    from vissue.index.semantic import CACHE_NAME, SentenceTransformerEmbedder
-    from vissue.ingest import ingest
-    from vissue.library import Library
-    from vissue.search_index import SearchIndex
+    from vissue.library.ingest import ingest
+    from vissue.library.store import Library
+    from vissue.search.index import SearchIndex
+    from vissue.search.semantic import CACHE_NAME, SentenceTransformerEmbedder
 
     files = seed_files()
     folder = tmp_path_factory.mktemp("seed-library")

@@ -12,17 +12,17 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import shared_path
+from vissue.brief.event import ActorKind, EventBrief, brief_from_text
 from vissue.cli import cli
-from vissue.compose import compose, condense_event, introduce_work, name_authors
+from vissue.editorial.compose import compose, condense_event, introduce_work, name_authors
+from vissue.editorial.sentences import choose_gist, split_sentences
+from vissue.editorial.verify import check, check_issue
 from vissue.errors import InputError
-from vissue.evaluate import evaluate, load_gold, match_gold
-from vissue.event import ActorKind, EventBrief, brief_from_text
-from vissue.index.semantic import SentenceTransformerEmbedder
+from vissue.evaluate.gold import evaluate, load_gold, match_gold
 from vissue.issue import IssueAuthor, IssueWork, JournalProfile, Sentence, Theme, VirtualIssue
-from vissue.library import Library, StoredWork
-from vissue.search_index import SearchIndex
-from vissue.sentences import choose_gist, split_sentences
-from vissue.verify import check, check_issue
+from vissue.library.store import Library, StoredWork
+from vissue.search.index import SearchIndex
+from vissue.search.semantic import SentenceTransformerEmbedder
 
 SEED = ("seed", "kazakhstan-2022")
 

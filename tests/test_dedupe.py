@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vissue.dedupe import merge, same_work, why_different
+from vissue.library.dedupe import merge, same_work, why_different
 from vissue.work import Author, DocType, Venue, Work
 
 

@@ -10,8 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import shared_path
-from vissue.errors import InputError
-from vissue.event import (
+from vissue.brief.event import (
     EMPTY_TEXT,
     ActorKind,
     EventBrief,
@@ -20,7 +19,8 @@ from vissue.event import (
     load_brief,
     place_mentions,
 )
-from vissue.gazetteer import actor_gazetteer, place_gazetteer
+from vissue.brief.gazetteer import actor_gazetteer, place_gazetteer
+from vissue.errors import InputError
 from vissue.readers import ris
 from vissue.work import Work
 

@@ -26,8 +26,8 @@ import pytest
 from click.testing import CliRunner
 
 from vissue.cli import cli
-from vissue.ingest import ingest
-from vissue.library import Library
+from vissue.library.ingest import ingest
+from vissue.library.store import Library
 from vissue.sources import STATE_DIR, FetchStates
 from vissue.sources import crossref as crossref_source
 from vissue.sources import openalex as openalex_source

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from conftest import shared_path
 from vissue.cli import cli
-from vissue.library import Library
+from vissue.library.store import Library
 
 
 def export_files(order):

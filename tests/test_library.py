@@ -14,8 +14,8 @@ import pytest
 
 from conftest import shared_path
 from vissue.errors import LibraryError, NotFoundError
-from vissue.library import DB_NAME, Library
-from vissue.migrations import SCHEMA_VERSION
+from vissue.library.migrations import SCHEMA_VERSION
+from vissue.library.store import DB_NAME, Library
 from vissue.work import Author, Origin, Reject, Venue, Work
 
 
@@ -138,7 +138,7 @@ def test_generation_changes_with_the_works_only(tmp_path):
 
 
 def test_an_older_library_is_migrated(tmp_path):
-    from vissue.migrations import MIGRATIONS
+    from vissue.library.migrations import MIGRATIONS
 
     folder = tmp_path / "lib"
     folder.mkdir()

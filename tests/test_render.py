@@ -25,7 +25,7 @@ from vissue.issue import (
     Theme,
     VirtualIssue,
 )
-from vissue.library import Library, StoredWork
+from vissue.library.store import Library, StoredWork
 from vissue.render import FORMATS, citation_keys, ordered_works, render
 from vissue.render.citations import close_style_names, plain, reference_list
 
@@ -76,12 +76,12 @@ def build_seed_issue(library_dir: Path, gold_path: Path) -> VirtualIssue:
     """A VirtualIssue from the seed selection (evaluate()), themes and sentences made by hand,
     and a map of the top candidates placed by the first two principal components of their
     embeddings."""
-    from vissue.evaluate import evaluate as run_eval
-    from vissue.evaluate import gold_venues, load_gold
-    from vissue.event import brief_from_text
-    from vissue.index.semantic import SentenceTransformerEmbedder
-    from vissue.retrieve import SearchSettings, retrieve
-    from vissue.search_index import SearchIndex
+    from vissue.brief.event import brief_from_text
+    from vissue.evaluate.gold import evaluate as run_eval
+    from vissue.evaluate.gold import gold_venues, load_gold
+    from vissue.search.index import SearchIndex
+    from vissue.search.retrieve import SearchSettings, retrieve
+    from vissue.search.semantic import SentenceTransformerEmbedder
 
     gold = load_gold(gold_path)
     with Library(library_dir, create=False) as library:

@@ -10,8 +10,8 @@ from rapidfuzz import fuzz
 
 from conftest import shared_path
 from vissue.cli import cli
-from vissue.dedupe import first_author_key
-from vissue.library import Library
+from vissue.library.dedupe import first_author_key
+from vissue.library.store import Library
 from vissue.readers import read_text
 from vissue.text import title_key
 from vissue.work import Work

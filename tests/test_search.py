@@ -10,15 +10,15 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import shared_path
+from vissue.brief.event import brief_from_text
 from vissue.cli import cli
-from vissue.evaluate import evaluate, load_gold
-from vissue.event import brief_from_text
-from vissue.index.lexical import Bm25Index
-from vissue.index.semantic import SentenceTransformerEmbedder
-from vissue.library import Library
-from vissue.retrieve import SearchSettings, _ranks, retrieve
-from vissue.search_index import SearchIndex
-from vissue.selection import select
+from vissue.evaluate.gold import evaluate, load_gold
+from vissue.library.store import Library
+from vissue.search.index import SearchIndex
+from vissue.search.lexical import Bm25Index
+from vissue.search.retrieve import SearchSettings, _ranks, retrieve
+from vissue.search.selection import select
+from vissue.search.semantic import SentenceTransformerEmbedder
 
 QUERY = "mass protests in Kazakhstan after a fuel price rise"
 
@@ -110,7 +110,7 @@ def test_indexes_are_built_once_and_loaded_after(seed_library, monkeypatch):
         raise AssertionError("the index was rebuilt")
 
     monkeypatch.setattr(Bm25Index, "build", no_rebuild)
-    monkeypatch.setattr("vissue.search_index.embed_works", no_rebuild)
+    monkeypatch.setattr("vissue.search.index.embed_works", no_rebuild)
     with Library(seed_library) as library:
         index = SearchIndex.open(library, SentenceTransformerEmbedder())
     assert len(index.catalogue) == 2795 and len(index.semantic) == 2795
@@ -147,7 +147,7 @@ def test_rank_and_selection_mechanics():
     allowed = np.array([True, True, False, True])
     assert _ranks(scores, allowed).tolist() == [3, 1, 0, 2]
     # Two near-duplicates at the top, a distinct work just below: MMR takes the distinct one second.
-    from vissue.retrieve import Candidate
+    from vissue.search.retrieve import Candidate
 
     candidates = [Candidate(id=i, rank=i, score=s, lexical_rank=i, lexical_score=0.0, semantic_rank=i,
                             semantic_score=0.0) for i, s in ((1, 1.0), (2, 0.95), (3, 0.9), (4, 0.1))]

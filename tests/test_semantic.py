@@ -16,7 +16,10 @@ import pytest
 
 from conftest import shared_path
 from vissue.errors import LibraryError, VissueError
-from vissue.index import (
+from vissue.library.store import Library
+from vissue.readers import read_path
+from vissue.search.semantic import (
+    CACHE_NAME,
     EmbeddingCache,
     HashEmbedder,
     SemanticIndex,
@@ -24,11 +27,11 @@ from vissue.index import (
     build_semantic_index,
     embed_query,
     embed_works,
+    hash_text,
+    index_path,
+    load_bundled_model,
     work_text,
 )
-from vissue.index.semantic import CACHE_NAME, hash_text, index_path, load_bundled_model
-from vissue.library import Library
-from vissue.readers import read_path
 from vissue.work import Work
 
 PROTEST_QUERY = "mass protests in Kazakhstan after fuel price rise"

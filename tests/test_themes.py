@@ -12,18 +12,18 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import shared_path
+from vissue.brief.event import brief_from_text
 from vissue.cli import cli
 from vissue.errors import InputError
-from vissue.evaluate import evaluate, load_gold, match_gold
-from vissue.event import brief_from_text
-from vissue.index.semantic import SentenceTransformerEmbedder
+from vissue.evaluate.gold import evaluate, load_gold, match_gold
+from vissue.evaluate.themes import theme_agreement
 from vissue.issue import IssueWork, Theme
-from vissue.library import Library
-from vissue.retrieve import SearchSettings, retrieve
-from vissue.search_index import SearchIndex
-from vissue.selection import select
-from vissue.theme_metrics import theme_agreement
-from vissue.themes import ThemeSettings, assign_themes, load_vocabulary
+from vissue.library.store import Library
+from vissue.search.index import SearchIndex
+from vissue.search.retrieve import SearchSettings, retrieve
+from vissue.search.selection import select
+from vissue.search.semantic import SentenceTransformerEmbedder
+from vissue.themes.assign import ThemeSettings, assign_themes, load_vocabulary
 
 
 @pytest.fixture(scope="module")

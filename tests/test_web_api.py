@@ -22,11 +22,11 @@ from fastapi.testclient import TestClient
 
 from conftest import shared_path
 from vissue.cli import cli
+from vissue.editorial.verify import check
 from vissue.errors import ConflictError, NotFoundError
 from vissue.issue import VirtualIssue
-from vissue.library import Library
-from vissue.migrations import SCHEMA_VERSION
-from vissue.verify import check
+from vissue.library.migrations import SCHEMA_VERSION
+from vissue.library.store import Library
 from vissue.web import ServeSettings, create_app
 from vissue.web.desk import EditorsDesk
 
@@ -64,9 +64,9 @@ def copy_library(source: Path, target: Path) -> Path:
 def add_hostile_records(folder: Path) -> None:
     """The RIS above through the real reader, and a record added through the library's API whose
     title and abstract hold both payloads as they are (no reader strips them); indexes rebuilt."""
-    from vissue.index.semantic import SentenceTransformerEmbedder
-    from vissue.ingest import ingest
-    from vissue.search_index import SearchIndex
+    from vissue.library.ingest import ingest
+    from vissue.search.index import SearchIndex
+    from vissue.search.semantic import SentenceTransformerEmbedder
     from vissue.work import Author, DocType, Origin, Venue, Work
 
     ris = folder / "hostile.ris"

@@ -14,16 +14,16 @@ from typing import Any
 import numpy as np
 
 from . import __version__
-from .compose import compose
+from .brief.event import EventBrief
+from .editorial.compose import compose
 from .errors import InputError
-from .event import EventBrief
 from .issue import Image, IssueWork, JournalProfile, VirtualIssue
-from .library import Library, StoredWork
+from .library.store import Library, StoredWork
 from .profile import Profile
-from .retrieve import Candidate, SearchSettings, resolve_journal, retrieve
-from .search_index import SearchIndex
-from .selection import POOL, select
-from .themes import assign_themes, load_vocabulary
+from .search.index import SearchIndex
+from .search.retrieve import Candidate, SearchSettings, resolve_journal, retrieve
+from .search.selection import POOL, select
+from .themes.assign import assign_themes, load_vocabulary
 
 #: What `vissue build -o DIR` writes: file name -> render format.
 OUTPUTS = {

@@ -16,14 +16,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
+from .brief.event import load_brief
 from .errors import VissueError
-from .evaluate import evaluate, load_gold
-from .event import load_brief
-from .ingest import IngestReport, ingest
-from .library import Library, default_library_dir
+from .evaluate.gold import evaluate, load_gold
+from .library.ingest import IngestReport, ingest
+from .library.store import Library, default_library_dir
 from .readers import DESCRIPTIONS, Format
-from .retrieve import SearchSettings, resolve_journal, retrieve
-from .search_index import SearchIndex
+from .search.index import SearchIndex
+from .search.retrieve import SearchSettings, resolve_journal, retrieve
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
@@ -107,7 +107,7 @@ def ingest_command(ctx: click.Context, paths: tuple[Path, ...], fmt: str, as_jso
 def _ingest_with_progress(library: Library, paths: tuple[Path, ...], fmt: str) -> IngestReport:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .ingest import expand_paths
+    from .library.ingest import expand_paths
 
     files = expand_paths(paths)
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} files"),
@@ -227,7 +227,7 @@ def show_command(ctx: click.Context, identifier: str, as_json: bool) -> None:
 
 def _open_index(library: Library, *, quiet: bool) -> SearchIndex:
     """The library's search indexes; the first build embeds every work, with a progress bar."""
-    from .index.semantic import SentenceTransformerEmbedder
+    from .search.semantic import SentenceTransformerEmbedder
 
     embedder = SentenceTransformerEmbedder()
     if quiet or not err.is_terminal:

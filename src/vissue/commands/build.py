@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
+from ..brief.event import load_brief
 from ..build import OUTPUTS, BuildOptions, build_issue, write_issue
 from ..cli import _open_index, _settings, cli, handle_errors, open_library, out, print_ingest_report
-from ..event import load_brief
 from ..issue import Image
 from ..profile import load_profile
 

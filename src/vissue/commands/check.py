@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from ..cli import cli, handle_errors, out, print_json
+from ..editorial.verify import check_issue
 from ..issue import VirtualIssue
-from ..verify import check_issue
 
 
 @cli.command("check")

@@ -12,8 +12,8 @@ from typing import Any
 import click
 
 from ..cli import cli, err, handle_errors, open_library, print_ingest_report, print_json
-from ..ingest import IngestReport
-from ..library import Library
+from ..library.ingest import IngestReport
+from ..library.store import Library
 from ..sources import SETTINGS, FetchSettings
 from ..sources import crossref as crossref_source
 from ..sources import openalex as openalex_source

@@ -10,10 +10,10 @@ from rich.markup import escape
 
 from ..cli import cli, handle_errors, open_library, out, print_json
 from ..errors import InputError
-from ..index.semantic import Embedder, EmbeddingCache, hash_text, work_text
 from ..issue import IssueWork
-from ..library import Library, StoredWork
-from ..themes import MAX_THEMES, MIN_THEMES, assign_themes, load_vocabulary
+from ..library.store import Library, StoredWork
+from ..search.semantic import Embedder, EmbeddingCache, hash_text, work_text
+from ..themes.assign import MAX_THEMES, MIN_THEMES, assign_themes, load_vocabulary
 
 
 def work_vectors(library: Library, embedder: Embedder, stored: list[StoredWork]) -> np.ndarray:
@@ -59,7 +59,7 @@ def themes_command(ctx: click.Context, identifiers: tuple[str, ...], count: int 
     vissue's vocabulary or the one given with --vocabulary; works no lens fits are grouped by
     meaning and named by their keywords.
     """
-    from ..index.semantic import SentenceTransformerEmbedder
+    from ..search.semantic import SentenceTransformerEmbedder
 
     lenses = load_vocabulary(vocabulary)
     with open_library(ctx) as library:

@@ -29,8 +29,8 @@ from typing import Any
 
 from ..errors import InputError
 from ..ids import normalize_issn
-from ..ingest import FileReport, IngestReport, Progress, ingest_records
-from ..library import Library
+from ..library.ingest import FileReport, IngestReport, Progress, ingest_records
+from ..library.store import Library
 from ..readers import Format, reader
 from ..work import Notice, Reject, Work
 from .http import (

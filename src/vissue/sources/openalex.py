@@ -14,8 +14,8 @@ from typing import Any
 
 from ..errors import InputError
 from ..ids import normalize_issn
-from ..ingest import IngestReport, Progress
-from ..library import Library
+from ..library.ingest import IngestReport, Progress
+from ..library.store import Library
 from ..readers import Format
 from . import Page, PagedSource, Query, api_root, check_bounds, normalize_query_issn, run_query
 from .http import FetchSettings, ResponseCache

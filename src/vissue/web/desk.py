@@ -24,15 +24,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..brief.event import EventBrief
 from ..build import BuildOptions, build_issue, issue_work, write_issue
 from ..errors import InputError, NotFoundError, VissueError
-from ..event import EventBrief
-from ..index.semantic import Embedder
 from ..issue import IssueWork, VirtualIssue
-from ..library import IssueVersion, Library, StoredWork
+from ..library.store import IssueVersion, Library, StoredWork
 from ..profile import Profile, load_profile
-from ..retrieve import Candidate, SearchSettings, resolve_journal, retrieve
-from ..search_index import SearchIndex
+from ..search.index import SearchIndex
+from ..search.retrieve import Candidate, SearchSettings, resolve_journal, retrieve
+from ..search.semantic import Embedder
 from . import edits
 from .settings import SETTINGS, ServeSettings
 
@@ -306,7 +306,7 @@ class EditorsDesk:
 
 
 def _default_embedder() -> Embedder:
-    from ..index.semantic import SentenceTransformerEmbedder
+    from ..search.semantic import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()
 

@@ -18,9 +18,9 @@ from collections.abc import Callable
 from dataclasses import asdict, fields
 from typing import Any
 
-from ..compose import compose
+from ..brief.event import EventBrief
+from ..editorial.compose import compose
 from ..errors import InputError
-from ..event import EventBrief
 from ..issue import IssueWork, Sentence, Theme, VirtualIssue
 
 MAX_LABEL = 200

@@ -16,10 +16,10 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from ..editorial.verify import check_issue
 from ..errors import InputError
 from ..issue import IssueWork, Sentence, VirtualIssue
 from ..render import FORMATS, authors_short, doi_url, render
-from ..verify import check_issue
 from .desk import EditorsDesk, IssueOptions
 from .edits import review_state
 from .models import Change
@@ -193,7 +193,7 @@ async def create_issue(request: Request) -> Response:
                        if form.get("period_start") or form.get("period_end") else None),
         })
     d = desk(request)
-    from ..event import EventBrief
+    from ..brief.event import EventBrief
 
     parsed = await run_in_threadpool(EventBrief.from_dict, brief)
     saved = await run_in_threadpool(d.create_issue, parsed, _options(form), author="web")

@@ -17,10 +17,10 @@ from importlib import resources
 
 import numpy as np
 
-from .index.semantic import unit_rows
-from .issue import IssueWork, Theme
-from .text import fold
-from .theme_metrics import WORD
+from ..evaluate.themes import WORD
+from ..issue import IssueWork, Theme
+from ..search.semantic import unit_rows
+from ..text import fold
 
 
 def cluster_themes(works: list[IssueWork], vectors: np.ndarray, sizes: range, *,

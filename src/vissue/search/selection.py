@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InputError
+from ..errors import InputError
 from .retrieve import Candidate
 
 DIVERSITY_LAMBDA = 0.7

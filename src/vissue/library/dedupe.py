@@ -18,8 +18,8 @@ from dataclasses import dataclass, fields
 
 from rapidfuzz import fuzz
 
-from .text import fold, is_shouting, title_key, venue_key
-from .work import Author, DocType, Venue, Work
+from ..text import fold, is_shouting, title_key, venue_key
+from ..work import Author, DocType, Venue, Work
 
 TITLE_SIMILARITY = 95.0  # rapidfuzz ratio (0–100) above which two normalised titles match
 

@@ -16,17 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, NotFoundError
-from .event import brief_from_text
-from .ids import normalize_doi, normalize_wos
-from .issue import IssueWork
-from .library import Library
-from .retrieve import SearchSettings, event_vectors, resolve_journal, retrieve
-from .search_index import SearchIndex
-from .selection import select
-from .text import title_key
-from .theme_metrics import theme_agreement
-from .themes import assign_themes
+from ..brief.event import brief_from_text
+from ..errors import InputError, NotFoundError
+from ..ids import normalize_doi, normalize_wos
+from ..issue import IssueWork
+from ..library.store import Library
+from ..search.index import SearchIndex
+from ..search.retrieve import SearchSettings, event_vectors, resolve_journal, retrieve
+from ..search.selection import select
+from ..text import title_key
+from ..themes.assign import assign_themes
+from .themes import theme_agreement
 
 KS = (10, 20, 50)
 

@@ -52,12 +52,12 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import InputError
+from ..evaluate.themes import NAME_MATCH, NAME_STOPWORDS, WORD, name_overlap, plural_stems
+from ..issue import IssueWork, Theme
+from ..search.semantic import Embedder, unit_rows
+from ..text import fold
 from .clusters import cluster_themes
-from .errors import InputError
-from .index.semantic import Embedder, unit_rows
-from .issue import IssueWork, Theme
-from .text import fold
-from .theme_metrics import NAME_MATCH, NAME_STOPWORDS, WORD, name_overlap, plural_stems
 
 MIN_THEMES = 2
 MAX_THEMES = 6

@@ -21,11 +21,11 @@ import re
 from collections import Counter
 from typing import Any
 
-from .errors import InputError
-from .event import ActorKind, EventBrief, Place
-from .issue import IssueAuthor, IssueWork, JournalProfile, Sentence, SourceSentence, Theme
+from ..brief.event import ActorKind, EventBrief, Place
+from ..errors import InputError
+from ..issue import IssueAuthor, IssueWork, JournalProfile, Sentence, SourceSentence, Theme
+from ..text import is_shouting, name_list, smart_title
 from .sentences import agree, choose_gist, lower_first, split_sentences, third_person
-from .text import is_shouting, name_list, smart_title
 
 # ---- authors -----------------------------------------------------------------------------------
 

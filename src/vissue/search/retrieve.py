@@ -25,12 +25,12 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .errors import InputError
-from .event import EventBrief
-from .library import Library
-from .search_index import SearchIndex, words
-from .text import fold
-from .work import DocType
+from ..brief.event import EventBrief
+from ..errors import InputError
+from ..library.store import Library
+from ..text import fold
+from ..work import DocType
+from .index import SearchIndex, words
 
 #: Kinds of publication left out unless asked for: they do not carry research findings.
 EXCLUDED_TYPES = (DocType.EDITORIAL, DocType.BOOK_REVIEW, DocType.CORRECTION)

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from .index.lexical import Bm25Index
-from .index.semantic import Embedder, SemanticIndex, embed_works
-from .library import Library
+from ..library.store import Library
+from .lexical import Bm25Index
+from .semantic import Embedder, SemanticIndex, embed_works
 
 Progress = Callable[[int, int], None]
 _WORD = re.compile(r"\w+")

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, VissueError
-from .library import Library
-from .readers import Format, detect_format, read_path
-from .work import Notice, Reject, Work
+from ..errors import InputError, VissueError
+from ..readers import Format, detect_format, read_path
+from ..work import Notice, Reject, Work
+from .store import Library
 
 BATCH = 500  # records written per transaction
 

@@ -20,7 +20,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .text import fold, is_shouting
+from ..text import fold, is_shouting
 
 
 def word_set(text: str) -> frozenset[str]:

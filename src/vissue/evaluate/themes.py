@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from .index.semantic import Embedder
-from .issue import Theme
-from .text import fold
+from ..issue import Theme
+from ..search.semantic import Embedder
+from ..text import fold
 
 # ---- words --------------------------------------------------------------------------------------
 

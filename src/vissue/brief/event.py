@@ -26,8 +26,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..errors import InputError
+from ..text import fold
 from .dates import Period, find_period
-from .errors import InputError
 from .gazetteer import (
     MONTHS,
     STOPWORDS,
@@ -39,7 +40,6 @@ from .gazetteer import (
     word_set,
 )
 from .phrases import condense_query, find_key_phrases
-from .text import fold
 
 EMPTY_TEXT = "the event text is empty: give a paragraph describing the event"
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..issue import IssueWork, Sentence, Theme, VirtualIssue
+from ..text import fold
 from .compose import family_name, name_authors, name_work, strip_opening
-from .issue import IssueWork, Sentence, Theme, VirtualIssue
 from .sentences import (
     ADVERBS,
     DEICTIC_WORDS,
@@ -25,7 +26,6 @@ from .sentences import (
     stem,
     word_tokens,
 )
-from .text import fold
 
 MIN_SUPPORT = 1.0  # share of a gist's content words that must be in its source sentence
 

@@ -21,7 +21,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .text import fold
+from ..text import fold
 
 
 def _words(text: str) -> frozenset[str]:

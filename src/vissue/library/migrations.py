@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from .errors import LibraryError
+from ..errors import LibraryError
 
 MIGRATIONS: list[str] = [
     # 1: works, their identifiers, the raw records they came from, rejects, venues, ingests.

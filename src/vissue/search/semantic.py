@@ -34,7 +34,7 @@ import numpy.typing as npt
 from ..errors import LibraryError, VissueError
 
 if TYPE_CHECKING:
-    from ..library import Library
+    from ..library.store import Library
     from ..work import Work
 
 Vectors = npt.NDArray[np.float32]

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ..text import fold
 from .gazetteer import MONTHS, STOPWORDS, TITLES, inside_spans, word_set
-from .text import fold
 
 _PHRASE_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _DETERMINERS = word_set(

@@ -17,12 +17,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..errors import ConflictError, InputError, LibraryError, NotFoundError
+from ..ids import normalize_issn, parse_identifier
+from ..text import is_shouting, name_list, smart_title, title_key, venue_key
+from ..work import Reject, Venue, Work
 from . import dedupe
-from .errors import ConflictError, InputError, LibraryError, NotFoundError
-from .ids import normalize_issn, parse_identifier
 from .migrations import migrate
-from .text import is_shouting, name_list, smart_title, title_key, venue_key
-from .work import Reject, Venue, Work
 
 DB_NAME = "library.sqlite"
 DEFAULT_DIR = Path("~/.local/share/vissue/library")

@@ -1,0 +1,1 @@
+"""The editorial: composed with provenance (`compose`, `sentences`) and checked (`verify`)."""

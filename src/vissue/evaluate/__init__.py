@@ -1,0 +1,1 @@
+"""Evaluation against gold virtual issues: selections (`gold`) and themes (`themes`)."""

@@ -1,0 +1,1 @@
+"""Themes: the selected works grouped, each group named as an editor would, and ordered."""
