@@ -60,6 +60,10 @@ class Bm25Index:
                                return_ids=False, show_progress=False)[0]
         return [t for t in found if t in self._vocab]
 
+    def stem(self, word: str) -> str:
+        """A lower-case word as the index stores it (its Snowball stem)."""
+        return self._stemmer.stemWord(word) if self._stemmer is not None else word
+
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every indexed work, in the order of `self.ids`."""
         tokens = self.tokens(query)
