@@ -1,7 +1,7 @@
 """Lexical search: BM25 over title, abstract and keywords (bm25s, sparse matrices).
 
 bm25s was chosen by measurement: it indexes the 2,795 works of the WoS library in ~0.2 s and
-scores a query against all of them in well under a millisecond (benchmarks/search_quality.py
+scores a query against all of them in well under a millisecond (benchmarks/quality.py
 and benchmarks/search_speed.py). Tokens are lower-cased, English stop words dropped, and
 stemmed with the Snowball stemmer (PyStemmer) so that 'protests' finds 'protest'.
 """
