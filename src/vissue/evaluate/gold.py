@@ -117,8 +117,10 @@ def evaluate(
     selection = select(ranked, index.vectors([c.id for c in ranked[:max(50, size)]]), size)
     titles = {c.id: c.title for c in ranked}
     selected_gold = [i for i in selection.ids if i in gold_ids]
-    works = [IssueWork.from_stored(library.get(str(i))) for i in selection.ids]
-    themes = assign_themes(works, index.vectors(selection.ids), embedder=index.embedder)
+    stored = [library.get(str(i)) for i in selection.ids]
+    works = [IssueWork.from_stored(s) for s in stored]
+    themes = assign_themes(works, index.vectors(selection.ids), embedder=index.embedder,
+                           references=[s.work.references for s in stored])
     gold_themes = {i: a["theme"] for a, i in zip(gold.articles, matched, strict=True)
                    if i in selection.ids and a.get("theme")}
     agreement = theme_agreement(gold_themes, themes, gold.themes, index.embedder)
