@@ -160,7 +160,7 @@ def _lens_names(centroids: list[np.ndarray], vocabulary: Vocabulary, embedder: E
 
 
 def _distinct_labels(themes: list[Theme]) -> list[Theme]:
-    """Two themes never share a label: the later one takes its first work's title as well."""
+    """Two themes never share a label: a later one is numbered ('energy policy (2)')."""
     seen: Counter[str] = Counter()
     for theme in themes:
         key = fold(theme.label)

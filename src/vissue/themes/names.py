@@ -30,7 +30,10 @@ OUTSIDE_WEIGHT = 0.5
 ABSTRACT_SHARE = 0.5  # a work using the phrase in its abstract only counts half
 PHRASE_BONUS = 0.15  # a word more (up to three) makes a name more specific
 SECOND_SHARE = 0.6  # a second phrase joins the name when it scores this share of the first's
-SHORTLIST = 8
+SHORTLIST = 10
+MEANING_WEIGHT = 1.5  # the shortlist is read by the cosine of each phrase to the group's centre
+_LOOSE = frozenset({"in", "on", "at", "to", "for", "from", "by", "with", "as", "into"})
+MAX_WORDS = 5  # a name of two phrases stays this short
 _SEGMENT = re.compile(r"[:;,.?!()\[\]\"“”‘’]|\s[-–—]\s")
 
 
@@ -56,8 +59,11 @@ def _phrases(work: IssueWork, places: frozenset[str]) -> list[tuple[str, str, st
         folded = [fold(w) for w in words]
         if not folded or folded[0] in GENERIC or folded[-1] in GENERIC:
             return
-        if any(w in places or w.isdigit() or len(w) < 3 and w not in GENERIC for w in folded):
+        if any(w in places or w.isdigit() or len(w) < 3 and w not in GENERIC
+               for token in folded for w in WORD.findall(token)):
             return
+        if re.search(r"['’]s$", words[-1]) or len(words) == 3 and folded[1] in _LOOSE:
+            return  # 'the state's', 'conflict in contemporary': not a noun phrase
         found.append((" ".join(plural_stems(" ".join(words))), " ".join(words), origin))
 
     acronyms = {w for w in re.findall(r"[\w-]+", f"{work.title} {work.abstract or ''}") if w.isupper() and len(w) > 1}
@@ -105,7 +111,7 @@ def name_group(group: list[IssueWork], others: list[IssueWork], embedder: Embedd
     support = {k: sum(f" {k} " in t for t in inside) for k in candidates}
     spread = {k: sum(f" {k} " in t for t in outside) for k in candidates}
     named = {k: sum(f" {k} " in t for t in headline) for k in candidates}
-    needed = 2 if len(group) > 1 and max(support.values()) >= 2 else 1
+    needed = min(2, len(group))
 
     def score(key: str) -> float:
         # a phrase in a title or keywords speaks for a work more than one in its abstract
@@ -114,12 +120,14 @@ def name_group(group: list[IssueWork], others: list[IssueWork], embedder: Embedd
         words = min(key.count(" ") + 1, 3)
         return share - OUTSIDE_WEIGHT * rest + ORIGIN_BONUS[candidates[key].origin] + PHRASE_BONUS * (words - 1)
 
-    ranked = sorted((k for k in candidates if support[k] >= needed), key=lambda k: (-score(k), k))
+    pool = [k for k in candidates if support[k] >= needed or named[k] and candidates[k].origin != "abstract"]
+    phrases = [k for k in pool if " " in k]
+    ranked = sorted(phrases or pool, key=lambda k: (-score(k), k))  # a phrase names better than a word
     shortlist = _distinct(ranked)[:SHORTLIST]
     surfaces = [_surface(candidates[k]) for k in shortlist]
     vectors = unit_rows(np.asarray(embedder.embed(surfaces), dtype=np.float32))
     meaning = vectors @ np.asarray(centroid, dtype=np.float32)
-    value = {k: score(k) + float(m) for k, m in zip(shortlist, meaning, strict=True)}
+    value = {k: score(k) + MEANING_WEIGHT * float(m) for k, m in zip(shortlist, meaning, strict=True)}
     order = sorted(shortlist, key=lambda k: (-value[k], k))
     first = order[0]
     terms = [first]
@@ -130,6 +138,8 @@ def name_group(group: list[IssueWork], others: list[IssueWork], embedder: Embedd
         adds = {i for i, t in enumerate(inside) if f" {key} " in t} - covered
         if value[key] < SECOND_SHARE * value[first]:
             break
+        if len(first.split()) + len(key.split()) > MAX_WORDS:
+            continue
         if adds or len(group) == 1:
             terms.append(key)
             break
