@@ -9,7 +9,6 @@ Names are compared by their content words, folded and with plural endings taken 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np

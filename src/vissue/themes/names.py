@@ -59,10 +59,10 @@ def _phrases(work: IssueWork, places: frozenset[str]) -> list[tuple[str, str, st
         folded = [fold(w) for w in words]
         if not folded or folded[0] in GENERIC or folded[-1] in GENERIC:
             return
-        if any(w in places or w.isdigit() or len(w) < 3 and w not in GENERIC
+        if any(w in places or w.isdigit() or (len(w) < 3 and w not in GENERIC)
                for token in folded for w in WORD.findall(token)):
             return
-        if re.search(r"['’]s$", words[-1]) or len(words) == 3 and folded[1] in _LOOSE:
+        if re.search(r"['’]s$", words[-1]) or (len(words) == 3 and folded[1] in _LOOSE):
             return  # 'the state's', 'conflict in contemporary': not a noun phrase
         found.append((" ".join(plural_stems(" ".join(words))), " ".join(words), origin))
 
@@ -120,7 +120,7 @@ def name_group(group: list[IssueWork], others: list[IssueWork], embedder: Embedd
         words = min(key.count(" ") + 1, 3)
         return share - OUTSIDE_WEIGHT * rest + ORIGIN_BONUS[candidates[key].origin] + PHRASE_BONUS * (words - 1)
 
-    pool = [k for k in candidates if support[k] >= needed or named[k] and candidates[k].origin != "abstract"]
+    pool = [k for k in candidates if support[k] >= needed or (named[k] and candidates[k].origin != "abstract")]
     phrases = [k for k in pool if " " in k]
     ranked = sorted(phrases or pool, key=lambda k: (-score(k), k))  # a phrase names better than a word
     shortlist = _distinct(ranked)[:SHORTLIST]
