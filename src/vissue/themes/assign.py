@@ -6,8 +6,8 @@
    they cite (shared references) (``similarity``).
 2. The works are grouped by that similarity, into as many themes as they call for: 2 to 5
    for ten works (one theme for every two works at most, and at most max(6, n / 4)), or
-   exactly `count` (``groups``). A work like none of the others stays a theme of its own
-   rather than being forced into one.
+   exactly `count` (``groups``). A work like none of its group's other works (cosine below
+   APART_COSINE with each) stays a theme of its own rather than being forced into one.
 3. Each group is named from its works' keywords and titles (``names``), or, when the journal
    supplies a vocabulary (its profile's `themes = FILE`), by the journal's lens that fits it,
    where one does (cosine of the lens to the group's centroid at least LENS_FIT).
@@ -29,7 +29,7 @@ from ..errors import InputError
 from ..issue import IssueWork, Theme
 from ..search.semantic import Embedder, unit_rows
 from ..text import fold
-from .groups import group_works
+from .groups import group_works, keep_apart
 from .names import name_group
 from .similarity import Similarity, work_similarity
 from .vocabulary import Vocabulary, load_vocabulary
@@ -96,6 +96,8 @@ def assign_themes(
     similarity = work_similarity(works, vectors, references)
     sizes = range(count, count + 1) if count is not None else theme_sizes(n)
     groups = group_works(similarity.combined, sizes)
+    if count is None:
+        groups = keep_apart(groups, vectors)
     centroids = [unit_rows(vectors[g].mean(axis=0)) for g in groups]
     groups = [sorted(g, key=lambda i: (-float(vectors[i] @ c), i)) for g, c in zip(groups, centroids, strict=True)]
     order = sorted(range(len(groups)), key=lambda g: (len(groups[g]) == 1 and len(groups) > 1,
@@ -103,48 +105,55 @@ def assign_themes(
     groups = [groups[g] for g in order]
     centroids = [centroids[g] for g in order]
     lenses = _lens_names(centroids, vocabulary, embedder) if vocabulary else {}
+    named = [name_group([works[i] for i in group], [works[i] for i in range(n) if i not in group], embedder, centroid)
+             for group, centroid in zip(groups, centroids, strict=True)]
+    labels = [lenses[g][0].label if g in lenses else name.label for g, name in enumerate(named)]
     themes = []
-    for number, (group, centroid) in enumerate(zip(groups, centroids, strict=True)):
-        members = [works[i] for i in group]
-        others = [works[i] for i in range(n) if i not in group]
-        name = name_group(members, others, embedder, centroid)
-        rationale = _rationale(group, name.support, similarity, n, apart=len(group) == 1 and len(groups) > 1)
+    for number, (group, name) in enumerate(zip(groups, named, strict=True)):
+        rationale = _rationale(number, groups, labels, name.support, similarity)
+        members = [works[i].id for i in group]
         if number in lenses:
             lens, fit = lenses[number]
-            themes.append(Theme("", lens.label, [w.id for w in members], lens.id,
-                                f"the journal's theme '{lens.label}' fits these works (cosine {fit:.2f});"
-                                f" {rationale}"))
+            themes.append(Theme("", lens.label, members, lens.id,
+                                f"the journal's theme '{lens.label}' fits these works (cosine {fit:.2f}); {rationale}"))
         else:
-            themes.append(Theme("", name.label, [w.id for w in members], None, rationale))
+            themes.append(Theme("", name.label, members, None, rationale))
     return _numbered(_distinct_labels(themes))
 
 
-def _rationale(group: list[int], support: dict[str, int], similarity: Similarity, n: int, *, apart: bool) -> str:
-    """Why these works belong together, in plain words."""
+def _rationale(number: int, groups: list[list[int]], labels: list[str], support: dict[str, int],
+               similarity: Similarity) -> str:
+    """Why these works belong together (or why a work stands alone), in plain words."""
+    group = groups[number]
     size = len(group)
+    meaning = similarity.cosine
     if size == 1:
         words = ", ".join(f"'{t}'" for t in support) or "its title"
-        if apart:
-            return (f"this work is kept apart: it is less like the works of every other theme than they are"
-                    f" like one another; named by its own words ({words})")
-        return f"named by the work's own words ({words})"
+        if len(groups) == 1:
+            return f"named by the work's own words ({words})"
+        work = group[0]
+        closest = max((g for g in range(len(groups)) if g != number),
+                      key=lambda g: (float(np.mean(meaning[work, groups[g]])), -g))
+        near = float(np.mean(meaning[work, groups[closest]]))
+        return (f"this work is kept apart: it is close to no other theme (the closest, '{labels[closest]}',"
+                f" has a mean cosine of {near:.2f} to it); named by its own words ({words})")
     said = [f"'{term}' ({count} of the {size} works)" for term, count in support.items() if count > 1]
     parts = []
     if said:
         parts.append(f"these works share the words {' and '.join(said)}")
     pairs = [(a, b) for x, a in enumerate(group) for b in group[x + 1:]]
-    inside = np.mean([similarity.meaning[a, b] for a, b in pairs])
-    rest = [i for i in range(n) if i not in group]
-    outside = np.mean([similarity.meaning[a, b] for a in group for b in rest]) if rest else None
+    inside = float(np.mean([meaning[a, b] for a, b in pairs]))
+    rest = [i for g in groups if g is not group for i in g]
+    outside = float(np.mean(meaning[np.ix_(group, rest)])) if rest else None
     if outside is not None and inside > outside:
-        parts.append("they are closer in meaning to one another than to the other works of the issue"
+        parts.append("they are closer in meaning to one another than to the issue's other works"
                      f" (mean cosine {inside:.2f} against {outside:.2f})")
     cited = sum(similarity.shared[a, b] > 0 for a, b in pairs)
     if cited:
         most = int(max(similarity.shared[a, b] for a, b in pairs))
         parts.append(f"{cited} of their {len(pairs)} pairs cite the same works (up to {most} references in common)")
     if not parts:
-        parts.append("grouped by meaning: each is closer to these works than to any other theme's")
+        parts.append("grouped by meaning, words and citations taken together, though no one of them sets them apart")
     text = "; ".join(parts)
     return text[0].upper() + text[1:]
 

@@ -32,7 +32,7 @@ PHRASE_BONUS = 0.15  # a word more (up to three) makes a name more specific
 SECOND_SHARE = 0.6  # a second phrase joins the name when it scores this share of the first's
 SHORTLIST = 10
 MEANING_WEIGHT = 1.5  # the shortlist is read by the cosine of each phrase to the group's centre
-_LOOSE = frozenset({"in", "on", "at", "to", "for", "from", "by", "with", "as", "into"})
+_LOOSE = frozenset({"in", "on", "at", "to", "for", "from", "by", "with", "as", "into", "and", "or"})
 MAX_WORDS = 5  # a name of two phrases stays this short
 _SEGMENT = re.compile(r"[:;,.?!()\[\]\"“”‘’]|\s[-–—]\s")
 
@@ -62,7 +62,7 @@ def _phrases(work: IssueWork, places: frozenset[str]) -> list[tuple[str, str, st
         if any(w in places or w.isdigit() or (len(w) < 3 and w not in GENERIC)
                for token in folded for w in WORD.findall(token)):
             return
-        if re.search(r"['’]s$", words[-1]) or (len(words) == 3 and folded[1] in _LOOSE):
+        if re.search(r"['’]s$", words[-1]) or (origin != "keyword" and any(w in _LOOSE for w in folded[1:-1])):
             return  # 'the state's', 'conflict in contemporary': not a noun phrase
         found.append((" ".join(plural_stems(" ".join(words))), " ".join(words), origin))
 
@@ -136,8 +136,8 @@ def name_group(group: list[IssueWork], others: list[IssueWork], embedder: Embedd
         if set(key.split()) & set(first.split()):
             continue
         adds = {i for i, t in enumerate(inside) if f" {key} " in t} - covered
-        if value[key] < SECOND_SHARE * value[first]:
-            break
+        if value[key] < SECOND_SHARE * value[first] and 2 * len(covered) > len(group):
+            break  # a weak second phrase only joins to speak for the works the first leaves out
         if len(first.split()) + len(key.split()) > MAX_WORDS:
             continue
         if adds or len(group) == 1:

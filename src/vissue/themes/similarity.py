@@ -27,7 +27,7 @@ from ..text import fold
 #: Weights of the readings, chosen on the theme mix and the seed together (benchmarks/themes_quality.py).
 WEIGHTS = {"meaning": 1.0, "words": 0.5, "citations": 1.0}
 
-_DOI = re.compile(r"10\.\d{4,9}/[^\s,;]+")
+_DOI = re.compile(r"10\.\d{4,9}/\s?[^\s,;\]]+")
 
 
 def reference_key(reference: str) -> str | None:
@@ -39,7 +39,7 @@ def reference_key(reference: str) -> str | None:
     text = reference.lower()
     doi = _DOI.search(text)
     if doi:
-        return doi.group(0).rstrip(".])")
+        return doi.group(0).replace(" ", "").rstrip(".)")
     parts = [p.strip() for p in text.split(",")]
     if len(parts) < 3 or not parts[1].isdigit():
         return None
@@ -51,6 +51,7 @@ def reference_key(reference: str) -> str | None:
 @dataclass
 class Similarity:
     combined: np.ndarray  # n x n, standard-score scale: 0 is an average pair of this selection
+    cosine: np.ndarray  # n x n cosine of the embeddings as they are (what a rationale quotes)
     meaning: np.ndarray  # n x n cosine, selection-centred embeddings
     words: np.ndarray  # n x n TF-IDF cosine
     shared: np.ndarray  # n x n count of cited references in common (0 where a work has none)
@@ -79,7 +80,7 @@ def work_similarity(works: list[IssueWork], vectors: np.ndarray,
         weight += present * WEIGHTS[name]
     combined = total / np.maximum(weight, 1e-12)
     np.fill_diagonal(combined, combined.max() if n else 0.0)
-    return Similarity(combined, meaning, words, np.where(both, shared, 0.0))
+    return Similarity(combined, vectors @ vectors.T, meaning, words, np.where(both, shared, 0.0))
 
 
 def _word_similarity(works: list[IssueWork]) -> np.ndarray:

@@ -44,10 +44,11 @@ def plural_stems(text: str) -> list[str]:
 
 @functools.cache
 def place_words() -> frozenset[str]:
-    """Every folded word of every place name the gazetteer knows: no theme is named after a place."""
+    """Every folded word of every place name the gazetteer knows ('and' of 'Trinidad and Tobago' and
+    the like left out): no theme is named after a place."""
     data = json.loads(resources.files("vissue").joinpath("data", "places.json").read_text(encoding="utf-8"))
     return frozenset(word for place in data["places"] for alias in [place["name"], *place.get("aliases", [])]
-                     for word in WORD.findall(fold(alias)))
+                     for word in WORD.findall(fold(alias)) if word not in GENERIC and not word.isdigit())
 
 
 __all__ = ["GENERIC", "WORD", "place_words", "plural_stems"]
