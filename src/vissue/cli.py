@@ -357,7 +357,7 @@ def _gold_data(path: Path) -> Any:
 def _print_suite(suite: dict[str, Any]) -> None:
     table = Table(box=None, pad_edge=False)
     for name in ("case", "selected", "r@10", "r@20", "r@50", "nDCG@20", "theme ARI", "names", "s"):
-        table.add_column(name, justify="left" if name == "case" else "right")
+        table.add_column(name, justify="left" if name == "case" else "right", no_wrap=name == "case")
 
     def fmt(value: Any) -> str:
         return "-" if value is None else f"{value:.2f}"
