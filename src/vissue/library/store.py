@@ -147,9 +147,20 @@ class Library:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Everything written inside commits together, or not at all."""
+        """Everything written inside commits together, or not at all.
+
+        Inside another transaction it is a savepoint: an error rolls back what was written
+        inside it only, and the caller decides whether the rest stands.
+        """
         if self.db.in_transaction:
-            yield
+            self.db.execute("SAVEPOINT nested")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK TO nested")
+                self.db.execute("RELEASE nested")
+                raise
+            self.db.execute("RELEASE nested")
             return
         self.db.execute("BEGIN IMMEDIATE")
         try:
@@ -162,7 +173,17 @@ class Library:
     # -- writing -----------------------------------------------------------------------------
 
     def add(self, work: Work) -> AddResult:
-        """Add one record: a new work, merged into the work it duplicates, or already known."""
+        """Add one record: a new work, merged into the work it duplicates, or already known.
+
+        A record the database cannot hold (text that cannot be encoded, a number too large)
+        raises InputError and writes nothing.
+        """
+        try:
+            return self._add(work)
+        except (UnicodeError, OverflowError, RecursionError, sqlite3.InterfaceError) as e:
+            raise InputError(f"the record cannot be stored ({type(e).__name__}: {e})") from e
+
+    def _add(self, work: Work) -> AddResult:
         origin = work.origin
         raw = origin.raw if origin else json.dumps(work.to_dict(), sort_keys=True)
         fmt = origin.format if origin else "api"

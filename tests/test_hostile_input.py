@@ -1,0 +1,84 @@
+"""Hostile and broken input never costs a good record (issue 9): each reproduction is a test."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import tracemalloc
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import shared_path
+from vissue.cli import cli
+from vissue.errors import InputError
+from vissue.library.ingest import FileReport, ingest, ingest_records
+from vissue.library.store import Library
+from vissue.readers import bibtex, read_text
+from vissue.work import Reject, Work
+
+
+def run(tmp_path, *args, input=None):
+    result = CliRunner().invoke(cli, ["--library", str(tmp_path / "lib"), *args], input=input)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    return result
+
+
+def ingest_json(tmp_path, *paths):
+    result = run(tmp_path, "ingest", "--json", *map(str, paths))
+    return result.exit_code, json.loads(result.output)
+
+
+# ---- 2. a lone surrogate in a JSON export ------------------------------------------------------
+
+def zotero_with_surrogate(tmp_path, item=199):
+    """The real 250-item Zotero export with one '\\ud800' escape in item 200's title."""
+    source = shared_path("samples", "csl_json", "ArmEnBib_zotero_Exported_Items.json")
+    items = json.loads(source.read_text(encoding="utf-8"))
+    text = json.dumps(items, ensure_ascii=True)
+    title = json.dumps(items[item]["title"], ensure_ascii=True)
+    assert text.count(title) == 1
+    text = text.replace(title, title[:-1] + '\\ud800"')
+    path = tmp_path / "zotero.json"
+    path.write_text(text, encoding="ascii")
+    return source, path
+
+
+def test_surrogate_in_zotero_export_keeps_every_work(tmp_path):
+    source, hostile = zotero_with_surrogate(tmp_path)
+    ris = shared_path("samples", "ris", "asreview_pubmed_zotero.ris")
+    with Library(tmp_path / "clean") as library:
+        clean = ingest(library, [source, ris])
+    with Library(tmp_path / "hostile") as library:
+        report = ingest(library, [hostile, ris])
+        titles = [w.work.title for w in library.works()]
+    assert report.works == clean.works
+    assert [(f.read, f.added, f.rejected) for f in report.files] == [(f.read, f.added, f.rejected)
+                                                                      for f in clean.files]
+    assert report.files[0].added == 248 and report.files[1].added == 6
+    warnings = [w for w in report.to_dict()["warnings"] if "surrogate" in w]
+    assert len(warnings) == 1, warnings
+    assert warnings[0].startswith(f"{hostile}, item 200: field title: a lone surrogate")
+    assert sum("\ufffd" in (t or "") for t in titles) == 1
+
+
+def test_store_write_never_takes_good_records_down(tmp_path):
+    """Even a record no vetting caught (written straight to the store) fails alone."""
+    good = [Work(title=f"A good work number {i}", year=2020) for i in range(3)]
+    bad = Work(title="Fine title", year=2020, extra={"x": "\ud800"})
+    with Library(tmp_path / "lib") as library:
+        report = FileReport(file="api")
+        with library.transaction():
+            for work in good[:2]:
+                library.add(work)
+            with pytest.raises(InputError, match="the record cannot be stored"):
+                library.add(Work(title="\ud800 unvetted", year=2020))
+            library.add(good[2])
+        assert library.count() == 3
+        ingest_records(library, [bad, Work(title="Another good one", year=2021)], report)
+        assert (report.read, report.added, report.rejected) == (2, 2, 0)
+        assert report.warnings == ["api, record 1: field extra.x: a lone surrogate (an unpaired "
+                                   "\\ud800-\\udfff escape) was replaced by U+FFFD"]
+    with sqlite3.connect(tmp_path / "lib" / "library.sqlite") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
