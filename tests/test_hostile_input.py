@@ -82,3 +82,47 @@ def test_store_write_never_takes_good_records_down(tmp_path):
                                    "\\ud800-\\udfff escape) was replaced by U+FFFD"]
     with sqlite3.connect(tmp_path / "lib" / "library.sqlite") as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+# ---- 1. BibTeX @string macros that double at each line -----------------------------------------
+
+def macro_bomb(lines=24):
+    return ('@string{a = "xxxxxxxx"}\n' + "@string{a = a # a}\n" * lines
+            + "@article{k1, title = a, author={Doe, J}, year={2020}}\n")
+
+
+def test_macro_expansion_is_capped_with_a_reason(tmp_path):
+    path = tmp_path / "bomb.bib"
+    path.write_text(macro_bomb(), encoding="utf-8")
+    tracemalloc.start()
+    code, report = ingest_json(tmp_path, path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 50_000_000, f"{peak:,} bytes at the peak"
+    assert code == 1 and report["added"] == 0
+    assert report["read"] == report["rejected"]
+    article = report["rejects"][-1]
+    assert (article["position"], article["field"]) == ("line 26, key k1", "title")
+    assert "uses @string 'a', which was rejected at line" in article["message"]
+    first = report["rejects"][0]
+    assert first["field"] == "a" and "more than the 10,000 a @string may hold" in first["message"]
+    assert (tmp_path / "lib" / "library.sqlite").stat().st_size < 5_000_000
+
+
+def test_field_larger_than_the_cap_is_rejected_naming_it():
+    huge = "y" * 600_000
+    text = f"@article{{k1, title = {{{huge}}} # {{{huge}}}, year = 2020}}\n@article{{k2, title={{Kept}}, year=2020}}\n"
+    records = list(bibtex.read(text, file="big.bib"))
+    assert isinstance(records[0], Reject) and records[0].field == "title"
+    assert "more than 1,000,000 characters" in records[0].reason
+    assert isinstance(records[1], Work) and records[1].title == "Kept"
+
+
+def test_field_cap_holds_for_every_reader(tmp_path):
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps([{"id": "a", "type": "article", "title": "t" * 1_000_001},
+                                {"id": "b", "type": "article", "title": "Kept"}]), encoding="utf-8")
+    code, report = ingest_json(tmp_path, path)
+    assert code == 1 and (report["added"], report["rejected"]) == (1, 1)
+    assert report["rejects"][0]["field"] == "title"
+    assert "1,000,001 characters, more than the 1,000,000 a field may hold" in report["rejects"][0]["message"]
