@@ -126,3 +126,25 @@ def test_field_cap_holds_for_every_reader(tmp_path):
     assert code == 1 and (report["added"], report["rejected"]) == (1, 1)
     assert report["rejects"][0]["field"] == "title"
     assert "1,000,001 characters, more than the 1,000,000 a field may hold" in report["rejects"][0]["message"]
+
+
+# ---- 4. record boundaries: a WoS record without its ER line, stray lines in tab-delimited files -
+
+def test_wos_record_without_er_is_not_fused_into_the_next(tmp_path):
+    sample = shared_path("samples", "wos_plaintext", "synthesisr_WoS_txt_example.txt")
+    text = sample.read_text(encoding="utf-8")
+    first_er = text.index("\nER\n")
+    path = tmp_path / "no-er.txt"
+    path.write_text(text[:first_er] + text[first_er + 3:], encoding="utf-8")
+    with Library(tmp_path / "clean") as library:
+        clean = ingest(library, [sample])
+        expected = sorted((w.work.title, w.work.ids.get("wos")) for w in library.works())
+    with Library(tmp_path / "lib") as library:
+        report = ingest(library, [path])
+        found = sorted((w.work.title, w.work.ids.get("wos")) for w in library.works())
+    assert clean.works == 4
+    assert (report.total("read"), report.total("added"), report.works) == (4, 4, 4)
+    assert found == expected
+    warnings = report.to_dict()["warnings"]
+    assert any(w.startswith(f"{path}, line ") and "field ER: the record has no ER line" in w for w in warnings)
+    assert not any("appears a second time" in w for w in warnings)
