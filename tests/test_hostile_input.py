@@ -14,7 +14,7 @@ from vissue.cli import cli
 from vissue.errors import InputError
 from vissue.library.ingest import FileReport, ingest, ingest_records
 from vissue.library.store import Library
-from vissue.readers import bibtex, read_text
+from vissue.readers import bibtex
 from vissue.work import Reject, Work
 
 
@@ -148,3 +148,48 @@ def test_wos_record_without_er_is_not_fused_into_the_next(tmp_path):
     warnings = report.to_dict()["warnings"]
     assert any(w.startswith(f"{path}, line ") and "field ER: the record has no ER line" in w for w in warnings)
     assert not any("appears a second time" in w for w in warnings)
+
+
+# ---- 3. JSON nested a thousand levels deep ------------------------------------------------------
+
+DEEP = "[" * 1000 + "]" * 1000  # 2 KB
+
+
+def test_deep_json_is_a_clear_error_in_every_reader(tmp_path):
+    for name, text in (("deep.json", DEEP), ("deep-object.json", '{"a":' * 1000 + "1" + "}" * 1000),
+                       ("deep-items.json", '[{"id": "x", "type": "article", "title": "T", "note": '
+                        + DEEP + "}]")):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        for fmt in ("auto", "csljson", "openalex", "crossref"):
+            result = run(tmp_path, "ingest", "--format", fmt, str(path))
+            assert result.exit_code == 1, (name, fmt, result.output)
+            assert f"{path}: JSON nested more than 100 levels deep" in result.output, (name, fmt, result.output)
+
+
+def test_deep_json_line_rejects_that_line_only(tmp_path):
+    sample = shared_path("samples", "openalex_snapshot_jsonl_DERIVED")
+    first = sorted(sample.glob("*"))[0].read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "works.jsonl"
+    path.write_text("\n".join([first[0], '{"id": ' + DEEP + "}", *first[1:3]]) + "\n", encoding="utf-8")
+    code, report = ingest_json(tmp_path, path)
+    assert code == 1 and report["rejected"] == 1 and report["added"] + report["merged"] == 3
+    assert report["rejects"][0]["position"] == "line 2" and report["rejects"][0]["field"] == "line"
+
+
+@pytest.mark.parametrize("command", ["brief", "search", "eval", "render", "check"])
+def test_deep_json_is_a_clear_error_in_every_command(tmp_path, command):
+    path = tmp_path / "deep.json"
+    path.write_text('{"a":' * 1000 + "1" + "}" * 1000, encoding="utf-8")
+    args = {"render": ["render", str(path), "--to", "md"]}.get(command, [command, str(path)])
+    result = run(tmp_path, *args)
+    assert result.exit_code == 1, result.output
+    assert f"{path}: JSON nested more than 100 levels deep" in result.output
+
+
+def test_event_text_longer_than_a_file_name_is_text(tmp_path):
+    from vissue.brief.event import load_brief
+
+    text = ("After a fuel price rise in January 2022, mass protests/riots spread across Kazakhstan. " * 11)[:900]
+    brief = load_brief(text)
+    assert brief.text == text and any(p.name == "Kazakhstan" for p in brief.places)

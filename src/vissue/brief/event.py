@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ..json_input import loads
 from ..text import fold
 from .dates import Period, find_period
 from .gazetteer import (
@@ -348,7 +349,7 @@ def load_brief(path_or_text: str | Path) -> EventBrief:
     """A brief from a JSON brief file, a plain-text file, or the event text itself."""
     if isinstance(path_or_text, Path) or _looks_like_path(path_or_text):
         path = Path(path_or_text)
-        if not path.is_file():
+        if not _is_file(path):
             raise InputError(f"{path}: no such file; give the event text itself, or a .txt "
                              "or .json file that holds it")
         try:
@@ -359,19 +360,29 @@ def load_brief(path_or_text: str | Path) -> EventBrief:
     return _brief_from_content(path_or_text, source="the event text")
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def _looks_like_path(value: str) -> bool:
     value = value.strip()
     if not value or "\n" in value or len(value) > 1024:
         return False
-    if Path(value).is_file():
-        return True
+    try:
+        if Path(value).is_file():
+            return True
+    except OSError:  # 'File name too long' and the like: not a path, the event text itself
+        return False
     return " " not in value and value.lower().endswith((".json", ".txt", ".md"))
 
 
 def _brief_from_content(content: str, *, source: str) -> EventBrief:
     if content.lstrip().startswith("{"):
         try:
-            data = json.loads(content)
+            data = loads(content, source=source)
         except json.JSONDecodeError as e:
             raise InputError(f"{source}, line {e.lineno}, column {e.colno}: not valid JSON "
                              f"({e.msg}); a brief is the JSON `vissue build --json` prints, "

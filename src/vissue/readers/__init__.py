@@ -23,6 +23,7 @@ from pathlib import Path
 from types import ModuleType
 
 from ..errors import FormatError, InputError
+from ..json_input import JSONDepthError
 from ..work import Reject, Work
 from .decode import decode_bytes
 
@@ -86,8 +87,11 @@ def detect_format(text: str, *, file: str = "<text>") -> Format:
     if not head:
         raise FormatError(f"{file}: the file is empty")
     for fmt in _MODULES:
-        if reader(fmt).sniff(head):
-            return fmt
+        try:
+            if reader(fmt).sniff(head):
+                return fmt
+        except JSONDepthError as e:  # sniffers name no file
+            raise JSONDepthError(file, e.detail) from None
     first = head.splitlines()[0][:60]
     raise FormatError(
         f"{file}: not a format vissue reads (it starts {first!r}). "

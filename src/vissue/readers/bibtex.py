@@ -40,7 +40,6 @@ from ..ids import (
     split_issns,
 )
 from ..text import clean_abstract, clean_field, squash
-from .vet import MAX_FIELD_CHARS
 from ..work import (
     Author,
     DocType,
@@ -52,6 +51,7 @@ from ..work import (
     parse_name,
     parse_year,
 )
+from .vet import MAX_FIELD_CHARS
 
 FORMAT = "bibtex"
 #: The most characters a @string macro may expand to: a macro abbreviates a name or a phrase.

@@ -15,7 +15,17 @@ from collections.abc import Iterator
 from ..errors import FormatError
 from ..ids import normalize_doi, normalize_issn, normalize_pmid, normalize_wos, split_isbns
 from ..text import clean_abstract, clean_field, fold
-from ..work import Author, Notice, Origin, Reject, Venue, Work, parse_doc_type, parse_name, parse_year
+from ..work import (
+    Author,
+    Notice,
+    Origin,
+    Reject,
+    Venue,
+    Work,
+    parse_doc_type,
+    parse_name,
+    parse_year,
+)
 from .fields import dedupe, page_range, split_cell, split_references
 
 FORMAT = "wos-tab"
