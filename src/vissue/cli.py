@@ -42,6 +42,9 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except VissueError as e:
             raise click.ClickException(str(e)) from e
+        except OSError as e:  # a file or folder the user named cannot be written or read
+            where = f"{e.filename}: " if e.filename else ""
+            raise click.ClickException(f"{where}{e.strerror or e}") from e
         except KeyboardInterrupt:
             err.print("interrupted: everything committed before now is kept")
             sys.exit(130)

@@ -28,7 +28,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..json_input import loads
-from ..text import fold
+from ..text import fold, has_surrogate, replace_surrogates
 from .dates import Period, find_period
 from .gazetteer import (
     MONTHS,
@@ -113,6 +113,8 @@ class EventBrief:
         """
         if not isinstance(data, dict) or not isinstance(data.get("text"), str):
             raise InputError(f"{source}: an event brief is a JSON object with a 'text' string")
+        if has_surrogate(json.dumps(data, ensure_ascii=False)):  # text that cannot be embedded
+            data = json.loads(replace_surrogates(json.dumps(data, ensure_ascii=False)))
         derived = brief_from_text(data["text"])
 
         def read(name: str, parse: Any, default: Any) -> Any:
@@ -289,7 +291,7 @@ def brief_from_text(text: str) -> EventBrief:
     """
     if not text or not text.strip():
         raise InputError(EMPTY_TEXT)
-    text = text.strip()
+    text = replace_surrogates(text.strip())
     actors_gaz, places_gaz = actor_gazetteer(), place_gazetteer()
     actor_hits = actors_gaz.scan(text)
     masked_text = list(text)

@@ -41,6 +41,11 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _storable_int(value: int) -> bool:
+    """Whether SQLite can hold the number (a 64-bit signed integer): a larger id names nothing."""
+    return -(2 ** 63) <= value < 2 ** 63
+
+
 def _hash(*parts: str) -> str:
     digest = hashlib.sha256()
     for part in parts:
@@ -336,6 +341,8 @@ class Library:
         return StoredWork(row[0], Work.from_dict(json.loads(row[1])), row[3], json.loads(row[2]), row[4])
 
     def _load(self, work_id: int) -> StoredWork:
+        if not _storable_int(work_id):
+            raise NotFoundError(f"no work with library id {work_id}")
         row = self.db.execute(f"{self._SELECT} WHERE w.id = ?", (work_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no work with library id {work_id}")
@@ -456,14 +463,13 @@ class Library:
 
     def load_issue(self, issue_id: int, version: int | None = None) -> IssueVersion:
         """The latest version of an issue, or the one asked for."""
-        if version is None:
-            version = self._latest_issue_version(issue_id)
+        latest = self._latest_issue_version(issue_id)  # NotFoundError when there is no such issue
+        version = latest if version is None else version
         row = self.db.execute(
             "SELECT document, note, author, created, restored_from FROM issue_versions"
             " WHERE issue_id = ? AND version = ?", (issue_id, version),
-        ).fetchone()
+        ).fetchone() if _storable_int(version) else None
         if row is None:
-            latest = self._latest_issue_version(issue_id)
             raise NotFoundError(f"virtual issue {issue_id} has no version {version} (versions 1 to {latest})")
         return IssueVersion(issue_id, version, json.loads(row[0]), row[1], row[2], row[3], row[4])
 
@@ -482,6 +488,8 @@ class Library:
         return [dict(zip(("id", "title", "version", "created", "updated"), r, strict=True)) for r in rows]
 
     def _latest_issue_version(self, issue_id: int) -> int:
+        if not _storable_int(issue_id):
+            raise NotFoundError(f"no virtual issue with id {issue_id} in this library")
         row = self.db.execute("SELECT version FROM issues WHERE id = ?", (issue_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no virtual issue with id {issue_id} in this library")

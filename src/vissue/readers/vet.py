@@ -12,10 +12,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import fields
 from typing import Any
 
+from ..text import has_surrogate, replace_surrogates
 from ..work import Author, Notice, Reject, Venue, Work
 
 #: The most characters one field (a title, an abstract, all the cited references) may hold.
@@ -23,17 +23,6 @@ MAX_FIELD_CHARS = 1_000_000
 #: The most characters one record's verbatim text may hold.
 MAX_RECORD_CHARS = 10_000_000
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-REPLACEMENT = "\ufffd"
-
-
-def has_surrogate(text: str) -> bool:
-    return _SURROGATE.search(text) is not None
-
-
-def replace_surrogates(text: str) -> str:
-    """`text` with each lone surrogate replaced by U+FFFD."""
-    return _SURROGATE.sub(REPLACEMENT, text)
 
 
 def vet_work(work: Work, *, file: str, position: str) -> tuple[Work | Reject, list[Notice]]:
