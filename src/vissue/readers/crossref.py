@@ -127,11 +127,11 @@ def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject]:
 def _record(item: Any, file: str, position: str) -> Work | Reject:
     raw = json.dumps(item, ensure_ascii=False)
     if not isinstance(item, dict):
-        return Reject(file, position, None, f"not a JSON object but {type(item).__name__}", raw)
+        return Reject(file, position, "item", f"not a JSON object but {type(item).__name__}", raw)
     try:
         work = _to_work(item)
     except (TypeError, AttributeError, ValueError, KeyError) as e:
-        return Reject(file, position, None, f"unexpected structure in the work: {e!r}", raw)
+        return Reject(file, position, "record", f"unexpected structure in the work: {e!r}", raw)
     if not work.title:
         return Reject(file, position, "title", "record has no title", raw)
     work.origin = Origin(file=file, position=position, format=FORMAT, raw=raw)

@@ -186,7 +186,7 @@ def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject]:
     for number, (item, raw) in enumerate(_items(text, file), start=1):
         position = f"item {number}"
         if not isinstance(item, dict):
-            yield Reject(file, position, None, f"item is not a JSON object but {type(item).__name__}", raw)
+            yield Reject(file, position, "item", f"item is not a JSON object but {type(item).__name__}", raw)
             continue
         yield _record(item, file, position, raw)
 

@@ -158,12 +158,12 @@ def _read_lines(text: str, file: str) -> Iterator[Work | Reject]:
 
 def _record(item: Any, file: str, position: str, raw: str) -> Work | Reject:
     if not isinstance(item, dict):
-        return Reject(file, position, None,
+        return Reject(file, position, "item",
                       f"not a JSON object but {type(item).__name__}", raw)
     try:
         work = _to_work(item)
     except (TypeError, AttributeError, ValueError, KeyError) as e:
-        return Reject(file, position, None, f"unexpected structure in the work: {e!r}", raw)
+        return Reject(file, position, "record", f"unexpected structure in the work: {e!r}", raw)
     if not work.title:
         return Reject(file, position, "title", "record has no title", raw)
     work.origin = Origin(file=file, position=position, format=FORMAT, raw=raw)
