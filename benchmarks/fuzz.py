@@ -63,7 +63,7 @@ def run(cases: int, seed_value: int, folder: Path) -> dict[str, Any]:
             tally["cases"] += 1
             try:
                 result = fuzz.check_ingest(library, path, target if forced else "auto")
-            except BaseException as e:  # noqa: BLE001 (every failure is the finding)
+            except BaseException as e:
                 fail(target, {"edits": edits, "forced": forced, "encoding": encoding}, e)
                 return
             finally:
@@ -85,7 +85,7 @@ def run(cases: int, seed_value: int, folder: Path) -> dict[str, Any]:
             tally["cases"] += 1
             try:
                 check(value)
-            except BaseException as e:  # noqa: BLE001
+            except BaseException as e:
                 fail(target, value, e)
 
         case()

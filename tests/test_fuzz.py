@@ -12,8 +12,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fuzz import SAMPLES, briefs, check_brief_dict, check_brief_text, check_ingest, event_texts, mutate, mutations, \
-    seed_text, write_case
+from fuzz import (
+    SAMPLES,
+    briefs,
+    check_brief_dict,
+    check_brief_text,
+    check_ingest,
+    event_texts,
+    mutate,
+    mutations,
+    seed_text,
+    write_case,
+)
 from vissue.library.store import Library
 
 # Examples per format: about 40 s in all on the 2-core CI machine, with the brief parser's.
