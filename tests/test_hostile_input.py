@@ -193,3 +193,32 @@ def test_event_text_longer_than_a_file_name_is_text(tmp_path):
     text = ("After a fuel price rise in January 2022, mass protests/riots spread across Kazakhstan. " * 11)[:900]
     brief = load_brief(text)
     assert brief.text == text and any(p.name == "Kazakhstan" for p in brief.places)
+
+
+# ---- the command line's edge: a message and exit status 1, never a traceback --------------------
+
+def test_odd_input_on_the_command_line(tmp_path):
+    sample = shared_path("samples", "ris", "asreview_pubmed_zotero.ris")
+    assert run(tmp_path, "ingest", str(sample)).exit_code == 0
+    result = run(tmp_path, "show", "99999999999999999999")
+    assert (result.exit_code, result.output.strip()) == (1, "Error: no work with library id 99999999999999999999")
+    text = ("Mass protests/riots spread across Kazakhstan after the fuel price rise of January 2022. " * 11)[:900]
+    result = run(tmp_path, "brief", text)
+    assert result.exit_code == 0 and "Kazakhstan" in result.output
+    result = run(tmp_path, "brief", "Protests in Almaty \udcff after a price rise")  # a non-UTF-8 argument
+    assert result.exit_code == 0 and "Almaty" in result.output
+    result = run(tmp_path, "render", str(tmp_path / "nowhere" / "issue.json"), "--to", "md")
+    assert result.exit_code == 1 and "no such file" in result.output
+
+
+def test_a_file_name_that_is_not_utf8(tmp_path):
+    sample = shared_path("samples", "ris", "asreview_pubmed_zotero.ris")
+    name = tmp_path / "export-\udcff.ris"  # the bytes b'export-\xff.ris' as Python names them
+    try:
+        name.write_bytes(sample.read_bytes())
+    except (OSError, UnicodeError):
+        pytest.skip("this file system does not take a file name that is not UTF-8")
+    code, report = ingest_json(tmp_path, name)
+    assert code == 0 and report["added"] == 6
+    result = run(tmp_path, "ingest", str(name))
+    assert result.exit_code == 0 and "6 read" in result.output

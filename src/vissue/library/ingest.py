@@ -91,7 +91,7 @@ def ingest(
     """Read every file into the library; one bad record or file never stops the others."""
     report = IngestReport()
     for path in expand_paths(paths):
-        file_report = FileReport(file=str(path))
+        file_report = FileReport(file=replace_surrogates(str(path)))
         report.files.append(file_report)
         started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         try:

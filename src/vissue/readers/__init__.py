@@ -24,6 +24,7 @@ from types import ModuleType
 
 from ..errors import FormatError, InputError
 from ..json_input import JSONDepthError
+from ..text import replace_surrogates
 from ..work import Reject, Work
 from .decode import decode_bytes
 
@@ -115,7 +116,7 @@ class ReadPlan:
 def read_path(path: str | Path, fmt: Format | str | None = None) -> ReadPlan:
     """Decode a file and choose its reader; raises InputError/FormatError for unusable files."""
     path = Path(path)
-    name = str(path)
+    name = replace_surrogates(str(path))  # a name that is not UTF-8 is shown, stored and printed with U+FFFD
     if not path.exists():
         raise InputError(f"{name}: no such file or directory")
     if path.is_dir():
