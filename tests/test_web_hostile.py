@@ -169,3 +169,17 @@ def test_wrong_tokens_are_throttled_and_logout_ends_the_session(folder: Path,
         fresh.patch("/api/issues/1", json={"base_version": base + 1,
                                            "changes": [{"op": "set_title", "title": "Before"}]},
                     headers={"authorization": f"Bearer {TOKEN}"})
+
+
+def test_surrogate_in_the_api_event_field_builds_an_issue(folder: Path) -> None:
+    """The API `event` field with a lone surrogate escape: a 201 (the character replaced), not a 500."""
+    from vissue.web.desk import EditorsDesk
+
+    desk = EditorsDesk(ServeSettings(library=folder))
+    desk.start()
+    desk.index(timeout=600)
+    with TestClient(create_app(desk.settings, desk=desk), raise_server_exceptions=False) as client:
+        body = '{"event": "Mass protests in Kazakhstan \\ud800 after the fuel price rise of January 2022", "size": 3}'
+        response = client.post("/api/issues", content=body, headers={"content-type": "application/json"})
+        assert response.status_code == 201, response.text[:300]
+        assert "\ufffd" in response.json()["issue"]["brief"]["text"]

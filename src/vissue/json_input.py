@@ -14,21 +14,13 @@ import json
 import re
 from typing import Any
 
-from .errors import FormatError
+from .errors import JSONDepthError
 
 #: The most levels of nesting accepted; real exports have fewer than 10 (OpenAlex: 6).
 MAX_DEPTH = 100
 
 _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 _DECODER = json.JSONDecoder()
-
-
-class JSONDepthError(FormatError):
-    """A JSON text nested more than MAX_DEPTH levels; `detail` is the message without the source."""
-
-    def __init__(self, source: str, detail: str) -> None:
-        super().__init__(f"{source}: {detail}")
-        self.detail = detail
 
 
 def loads(text: str, *, source: str) -> Any:

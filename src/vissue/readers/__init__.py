@@ -22,8 +22,7 @@ from enum import StrEnum
 from pathlib import Path
 from types import ModuleType
 
-from ..errors import FormatError, InputError
-from ..json_input import JSONDepthError
+from ..errors import FormatError, InputError, JSONDepthError
 from ..text import replace_surrogates
 from ..work import Reject, Work
 from .decode import decode_bytes
