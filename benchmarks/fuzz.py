@@ -38,7 +38,7 @@ SHARED = Path(os.environ.get("VISSUE_SHARED_DATA", ROOT.parent / "shared" / "dat
 def run(cases: int, seed_value: int, folder: Path) -> dict[str, Any]:
     samples = SHARED / "samples"
     targets = [*fuzz.SAMPLES, "brief text", "brief json"]
-    per_target = max(1, cases // len(targets))
+    share = {t: cases // len(targets) + (i < cases % len(targets)) for i, t in enumerate(targets)}
     failures: list[dict[str, Any]] = []
     counts: dict[str, Counter[str]] = {}
     started = time.perf_counter()
@@ -55,7 +55,7 @@ def run(cases: int, seed_value: int, folder: Path) -> dict[str, Any]:
         numbers = iter(range(10 ** 9))
 
         @seed(seed_value)
-        @once(per_target)
+        @once(share[target])
         @given(edits=fuzz.mutations(), forced=st.booleans(), encoding=st.sampled_from(["utf-8", "utf-8", "utf-16"]))
         def case(edits: Any, forced: bool, encoding: str) -> None:
             path = folder / f"{target}-{next(numbers)}.txt"
@@ -79,7 +79,7 @@ def run(cases: int, seed_value: int, folder: Path) -> dict[str, Any]:
         strategy = fuzz.event_texts() if target == "brief text" else fuzz.briefs()
 
         @seed(seed_value)
-        @once(per_target)
+        @once(share[target])
         @given(value=strategy)
         def case(value: Any) -> None:
             tally["cases"] += 1

@@ -77,7 +77,8 @@ def seed_text(samples: Path, fmt: str) -> str:
 @st.composite
 def mutations(draw: Any) -> list[tuple[str, float, float, str]]:
     """A few edits: (kind, where, how far, payload), positions as fractions of the text."""
-    kinds = st.sampled_from(["insert", "insert", "delete", "repeat", "swap-lines", "cut", "replace"])
+    kinds = st.sampled_from(["insert", "insert", "delete", "repeat", "swap-lines", "cut", "replace",
+                             "json-value", "json-value"])
     payload = st.one_of(st.sampled_from(PAYLOADS), st.text(max_size=40))
     edit = st.tuples(kinds, st.floats(0, 1), st.floats(0, 0.2), payload)
     return draw(st.lists(edit, min_size=1, max_size=4))
@@ -97,12 +98,38 @@ def mutate(text: str, edits: list[tuple[str, float, float, str]]) -> str:
             text = text[:at]
         elif kind == "replace":
             text = text[:at] + payload + text[at + max(1, len(payload)):]
+        elif kind == "json-value":
+            text = _replace_json_value(text, where, span, payload)
         else:  # swap two lines
             lines = text.split("\n")
             i, j = int(where * (len(lines) - 1)), int((where + span) % 1 * (len(lines) - 1))
             lines[i], lines[j] = lines[j], lines[i]
             text = "\n".join(lines)
     return text
+
+
+def _replace_json_value(text: str, where: float, span: float, payload: str) -> str:
+    """A JSON text with one value (chosen by `where`) replaced by one of the wrong kind (chosen by
+    `span`); a text that is not JSON is returned as it is."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return text
+    slots: list[tuple[Any, Any]] = []
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        pairs = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in pairs:
+            slots.append((node, key))
+            stack.append(value)
+    if not slots:
+        return text
+    node, key = slots[int(where * (len(slots) - 1))]
+    choices = [payload, 12345, -1, 1e308, None, True, [], {}, [payload], {"x": payload}, "", [[[payload]]],
+               {"family": payload, "given": None}, {"date-parts": [[payload]]}]
+    node[key] = choices[int(span * 1000) % len(choices)]
+    return json.dumps(document, ensure_ascii=False)
 
 
 def write_case(path: Path, text: str, encoding: str) -> None:

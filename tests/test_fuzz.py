@@ -26,8 +26,8 @@ from fuzz import (
 )
 from vissue.library.store import Library
 
-# Examples per format: about 40 s in all on the 2-core CI machine, with the brief parser's.
-EXAMPLES = 25
+# Examples per format: about 20 s in all on the 2-core machine with the brief parser's (the budget is 60 s).
+EXAMPLES = 40
 def bounded(examples: int) -> settings:
     return settings(max_examples=examples, derandomize=True, deadline=None, database=None, print_blob=True,
                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
