@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, is_dataclass
 from typing import Any
 
 from ..text import has_surrogate, replace_surrogates
@@ -22,7 +22,6 @@ from ..work import Author, Notice, Reject, Venue, Work
 MAX_FIELD_CHARS = 1_000_000
 #: The most characters one record's verbatim text may hold.
 MAX_RECORD_CHARS = 10_000_000
-
 
 
 def vet_work(work: Work, *, file: str, position: str) -> tuple[Work | Reject, list[Notice]]:
@@ -38,11 +37,7 @@ def vet_work(work: Work, *, file: str, position: str) -> tuple[Work | Reject, li
         return Reject(file, position, "record", f"the record is {len(raw):,} characters long, more than the "
                       f"{MAX_RECORD_CHARS:,} a record may be", _excerpt(raw)), notices
 
-    if not any(map(has_surrogate, _strings([work.title, work.abstract, work.ids, work.isbns, work.keywords,
-                                                work.references, work.extra, vars(work.venue), work.volume,
-                                                work.issue, work.pages, work.language,
-                                                [vars(a) for a in work.authors], raw,
-                                                work.origin.file if work.origin else ""]))):
+    if not any(map(has_surrogate, _strings(work))):
         return work, notices
 
     def fix(value: str, name: str) -> str:
@@ -80,19 +75,13 @@ def _excerpt(raw: str) -> str:
 
 
 def _sizes(work: Work) -> list[tuple[str, int]]:
-    """(field, characters) of every field: a list counts all its items together."""
-    sizes = []
-    for f in fields(work):
-        if f.name in ("origin", "venue", "authors"):
-            continue
-        sizes.append((f.name, _size(getattr(work, f.name))))
-    sizes.append(("authors", sum(_size(vars(a)) for a in work.authors)))
-    sizes.append(("venue", _size(vars(work.venue))))
-    return sizes
+    """(field, characters) of every field of the record: a list or a venue counts all it holds."""
+    return [(f.name, _size(getattr(work, f.name))) for f in fields(work) if f.name != "origin"]
 
 
 def _strings(value: Any) -> list[str]:
-    """Every string in a value, nested lists and dicts (keys too) included, walked without recursion."""
+    """Every string in a value: nested lists, dicts (keys too) and records (a Work, its Authors,
+    Venue and Origin) included, walked without recursion."""
     found, stack = [], [value]
     while stack:
         item = stack.pop()
@@ -103,6 +92,8 @@ def _strings(value: Any) -> list[str]:
             stack.extend(item.values())
         elif isinstance(item, list | tuple):
             stack.extend(item)
+        elif is_dataclass(item):
+            stack.extend(vars(item).values())
     return found
 
 
