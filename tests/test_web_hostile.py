@@ -97,6 +97,8 @@ def test_huge_integers_in_changes(client: TestClient, method: str, path: str, bo
 def test_deep_json_brief_is_a_400(client: TestClient) -> None:
     deep = '{"text": "x", "a":' * 600 + "1" + "}" * 600
     assert_error(client.post("/api/brief", json={"text": deep}), 400, "JSON nested more than 100 levels deep")
+    page = client.post("/issues/brief", data={"csrf": form_token(client), "event": deep})  # the form
+    assert_error(page, 400, "JSON nested more than 100 levels deep")
     raw = '{"text": ' + "[" * 5000 + "]" * 5000 + "}"  # the request body itself
     response = client.post("/api/brief", content=raw, headers={"content-type": "application/json"})
     assert 400 <= response.status_code < 500 and response.json()["ok"] is False
