@@ -177,7 +177,7 @@ def test_deep_json_line_rejects_that_line_only(tmp_path):
     assert report["rejects"][0]["position"] == "line 2" and report["rejects"][0]["field"] == "line"
 
 
-@pytest.mark.parametrize("command", ["brief", "search", "eval", "render", "check"])
+@pytest.mark.parametrize("command", ["brief", "search", "render", "check"])
 def test_deep_json_is_a_clear_error_in_every_command(tmp_path, command):
     path = tmp_path / "deep.json"
     path.write_text('{"a":' * 1000 + "1" + "}" * 1000, encoding="utf-8")
@@ -185,6 +185,19 @@ def test_deep_json_is_a_clear_error_in_every_command(tmp_path, command):
     result = run(tmp_path, *args)
     assert result.exit_code == 1, result.output
     assert f"{path}: JSON nested more than 100 levels deep" in result.output
+
+
+def test_deep_json_gold_file_is_a_clear_error(tmp_path):
+    """`vissue eval` reads its gold files through these two (after opening the library's index)."""
+    from vissue.errors import InputError
+    from vissue.evaluate.gold import load_gold
+    from vissue.evaluate.suite import _read as read_case
+
+    path = tmp_path / "deep.json"
+    path.write_text('{"event": "x", "articles": ' + "[" * 1000 + "]" * 1000 + "}", encoding="utf-8")
+    for load in (load_gold, read_case):
+        with pytest.raises(InputError, match=r"deep\.json: JSON nested more than 100 levels deep"):
+            load(path)
 
 
 def test_event_text_longer_than_a_file_name_is_text(tmp_path):

@@ -382,6 +382,11 @@ class Library:
         return [{"id": r[0], "venue_id": r[1], "year": r[2], "doc_type": r[3], "title": r[4] or "",
                  "abstract": r[5] or "", "keywords": json.loads(r[6] or "[]")} for r in rows]
 
+    def reference_lists(self) -> list[tuple[int, list[str]]]:
+        """(work id, its cited references as the records give them) for every work, by id."""
+        rows = self.db.execute("SELECT id, json_extract(data, '$.references') FROM works ORDER BY id")
+        return [(r[0], json.loads(r[1] or "[]")) for r in rows]
+
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM works").fetchone()[0])
 
