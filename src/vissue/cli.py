@@ -20,6 +20,7 @@ from .brief.event import load_brief
 from .errors import VissueError
 from .evaluate.gold import evaluate, load_gold
 from .evaluate.suite import case_paths, evaluate_suite, is_theme_mix
+from .json_input import loads
 from .library.ingest import IngestReport, ingest
 from .library.store import Library, default_library_dir
 from .readers import DESCRIPTIONS, Format
@@ -43,6 +44,9 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except VissueError as e:
             raise click.ClickException(str(e)) from e
+        except OSError as e:  # a file or folder the user named cannot be written or read
+            where = f"{e.filename}: " if e.filename else ""
+            raise click.ClickException(f"{where}{e.strerror or e}") from e
         except KeyboardInterrupt:
             err.print("interrupted: everything committed before now is kept")
             sys.exit(130)
@@ -349,8 +353,8 @@ def eval_command(ctx: click.Context, gold_paths: tuple[Path, ...], size: int, as
 
 def _gold_data(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError, RecursionError):
+        return loads(path.read_text(encoding="utf-8-sig"), source=str(path))
+    except (OSError, ValueError, VissueError):
         return None  # load_gold gives the clear error
 
 

@@ -21,6 +21,7 @@ from ..brief.event import brief_from_text
 from ..build import BuildOptions, build_issue
 from ..errors import InputError, NotFoundError
 from ..ids import normalize_doi, normalize_wos
+from ..json_input import loads
 from ..library.store import Library
 from ..search.index import SearchIndex
 from ..search.retrieve import SearchSettings, event_vector, resolve_journal, retrieve
@@ -44,7 +45,7 @@ def load_gold(path: str | Path) -> Gold:
     """Read and check a gold file; every problem is an InputError naming the file and the field."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = loads(path.read_text(encoding="utf-8-sig"), source=str(path))
     except FileNotFoundError as e:
         raise InputError(f"{path}: no such file") from e
     except (OSError, UnicodeDecodeError) as e:

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..issue import IssueWork
+from ..json_input import loads
 from ..library.store import Library
 from ..search.index import SearchIndex
 from ..search.retrieve import SearchSettings
@@ -49,13 +50,11 @@ def case_paths(paths: list[Path]) -> list[Path]:
 
 def _read(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
+        return loads(path.read_text(encoding="utf-8-sig"), source=str(path))
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(f"{path}: cannot be read ({e})") from e
     except json.JSONDecodeError as e:
         raise InputError(f"{path}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from e
-    except RecursionError as e:
-        raise InputError(f"{path}: JSON nested too deeply to be a gold file") from e
 
 
 def is_theme_mix(data: Any) -> bool:
