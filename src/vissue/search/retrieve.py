@@ -154,14 +154,19 @@ def allowed_mask(index: SearchIndex, settings: SearchSettings, venue_ids: set[in
 _STEM_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
-def _distinctive_words(index: SearchIndex, query: str, ranked_rows: list[int]) -> dict[int, list[str]]:
+def _distinctive_words(index: SearchIndex, brief: EventBrief, ranked_rows: list[int]) -> dict[int, list[str]]:
     """For each ranked work, the event's words it uses (as the work writes them), rarest in the
     library first; words most of the library uses ('Central', 'Asia' in a library on the region)
-    say nothing and are left out."""
-    tokens = list(dict.fromkeys(index.lexical.tokens(query)))
+    say nothing and are left out, as are function words and the places' own names (reasons name
+    the places apart)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    place_words = {w for p in brief.places for name in (p.name, *p.aliases) for w in words(name).split()}
+    stem = index.lexical.stem
+    skip = {stem(w) for w in ENGLISH_STOP_WORDS | place_words}
+    tokens = [t for t in dict.fromkeys(index.lexical.tokens(brief.text)) if t not in skip]
     share = {t: float((index.lexical.scores(t) > 0).mean()) for t in tokens}
     useful = [t for t in sorted(tokens, key=lambda t: share[t]) if share[t] < 0.3]
-    stem = index.lexical.stem
     found: dict[int, list[str]] = {}
     for row in ranked_rows:
         entry = index.catalogue[row]
@@ -213,24 +218,26 @@ def retrieve(
     if not all_ranked:
         order = order[: settings.k]
     explained = order[: max(settings.k, 50)].tolist()  # reasons for the works anyone reads
-    shared_words = _distinctive_words(index, brief.text, explained)
+    shared_words = _distinctive_words(index, brief, explained)
     explained_rows = set(explained)
-    phrase_forms = [(p, words(p)) for p in brief.key_phrases]
+    phrase_forms = [(p, words(p)) for p in brief.key_phrases if len(p.split()) > 1]
     candidates = []
     for rank, i in enumerate(order, start=1):
         entry = index.catalogue[i]
         text = f"{entry['title']}\n{entry['abstract']}\n{'; '.join(entry['keywords'])}"
         readable = i in explained_rows
         word_text = words(text) if readable else ""
+        phrases = [p for p, form in phrase_forms if form in word_text]
+        in_phrases = set(" ".join(phrases).lower().split())
         candidates.append(Candidate(
             id=entry["id"], rank=rank, score=round(float(fused[i]), 6),
             lexical_rank=int(lexical_ranks[i]) or None, lexical_score=round(float(lexical[i]), 4),
             semantic_rank=int(semantic_ranks[i]), semantic_score=round(float(semantic[i]), 4),
             coupling_rank=int(coupling_ranks[i]) or None,
             shared_references=index.references.shared(i, seeds) if readable and coupling_ranks[i] else 0,
-            words=shared_words.get(i, []),
+            words=[w for w in shared_words.get(i, []) if w not in in_phrases],
             places=place_mentions(brief, text) if readable else [],
-            phrases=[p for p, form in phrase_forms if form.strip() and form in word_text],
+            phrases=phrases,
             recency_boost=round(float(recency[i]), 6),
             title=entry["title"], year=entry["year"],
         ))
