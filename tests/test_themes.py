@@ -104,6 +104,7 @@ def test_themes_cover_the_works_and_are_named_from_them(cases: dict[str, Case], 
         _covers_once(themes, case.works)
         sizes = theme_sizes(len(case.works))
         apart = sum("kept apart" in t.rationale for t in themes)
+        assert all(len(t.works) == 1 for t in themes if "kept apart" in t.rationale or "stands alone" in t.rationale)
         assert sizes.start <= len(themes) <= sizes.stop - 1 + apart, (case.name, len(themes), apart)
         labels = [t.label for t in themes]
         assert len({fold(x) for x in labels}) == len(labels), labels
