@@ -118,6 +118,11 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (issue_id, version)
     );
     """,
+    # 4: works found by when they last changed, so a search index can pick up the works added or
+    #    changed since it was built without reading the others.
+    """
+    CREATE INDEX works_updated ON works(updated);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -3,12 +3,12 @@
 bm25s was chosen by measurement: it indexes the 2,795 works of the WoS library in ~0.2 s and
 scores a query against all of them in well under a millisecond (benchmarks/search_quality.py
 and benchmarks/search_speed.py). Tokens are lower-cased, English stop words dropped, and
-stemmed with the Snowball stemmer (PyStemmer) so that 'protests' finds 'protest'.
+stemmed with the Snowball stemmer (PyStemmer) so that 'protests' finds 'protest'. A saved
+index is memory-mapped: its pages are read from disk as queries touch them.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Sequence
@@ -24,8 +24,12 @@ _TOKEN = r"(?u)\b\w\w+\b"
 
 def work_document(work: Work) -> str:
     """The text of a work that lexical search sees."""
-    parts = [work.title or "", work.abstract or "", "; ".join(work.keywords)]
-    return "\n".join(p for p in parts if p)
+    return document_text(work.title or "", work.abstract or "", work.keywords)
+
+
+def document_text(title: str, abstract: str, keywords: Sequence[str]) -> str:
+    """Title, abstract and keywords as one text (what BM25 indexes)."""
+    return "\n".join(p for p in (title, abstract, "; ".join(keywords)) if p)
 
 
 def _stemmer():
@@ -37,22 +41,23 @@ def _stemmer():
 
 
 class Bm25Index:
-    """BM25 scores of every indexed work for a query; ids are the library's work ids."""
+    """BM25 over documents numbered 0..n-1 (the caller keeps what each row is)."""
 
-    def __init__(self, ids: Sequence[int], retriever: bm25s.BM25, stamp: str = ""):
-        self.ids = np.asarray(ids, dtype=np.int64)
+    def __init__(self, retriever: bm25s.BM25 | None, size: int):
         self.retriever = retriever
-        self.stamp = stamp
+        self.size = size
         self._stemmer = _stemmer()
-        self._vocab = retriever.vocab_dict
+        self._vocab = retriever.vocab_dict if retriever is not None else {}
 
     @classmethod
-    def build(cls, ids: Sequence[int], texts: Sequence[str], *, stamp: str = "") -> Bm25Index:
+    def build(cls, texts: Sequence[str]) -> Bm25Index:
+        if not texts:
+            return cls(None, 0)
         tokens = bm25s.tokenize(list(texts), token_pattern=_TOKEN, stopwords="en",
                                 stemmer=_stemmer(), show_progress=False)
         retriever = bm25s.BM25()
         retriever.index(tokens, show_progress=False)
-        return cls(ids, retriever, stamp)
+        return cls(retriever, len(texts))
 
     def tokens(self, query: str) -> list[str]:
         """The query's tokens that the index knows."""
@@ -60,40 +65,40 @@ class Bm25Index:
                                return_ids=False, show_progress=False)[0]
         return [t for t in found if t in self._vocab]
 
-    def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every indexed work, in the order of `self.ids`."""
+    def scores(self, query: str, allowed: np.ndarray | None = None) -> np.ndarray:
+        """BM25 score of every row (0 where `allowed`, a boolean mask, is False)."""
         tokens = self.tokens(query)
-        if not tokens:
-            return np.zeros(len(self.ids), dtype=np.float32)
-        return np.asarray(self.retriever.get_scores(tokens), dtype=np.float32)
+        if not tokens or self.retriever is None:
+            return np.zeros(self.size, dtype=np.float32)
+        mask = None if allowed is None else allowed.astype(np.float32)
+        return np.asarray(self.retriever.get_scores(tokens, weight_mask=mask), dtype=np.float32)
 
-    def search(self, query: str, k: int) -> list[tuple[int, float]]:
-        scores = self.scores(query)
-        order = np.argsort(-scores, kind="stable")[:k]
-        return [(int(self.ids[i]), float(scores[i])) for i in order if scores[i] > 0]
-
-    # -- persistence -------------------------------------------------------------------------
+    def top(self, query: str, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, scores) of the k best-scoring allowed rows with a score above 0, best first;
+        ties by lower row."""
+        return top_rows(self.scores(query, allowed), k)
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         logging.getLogger("bm25s").setLevel(logging.ERROR)
         self.retriever.save(str(folder), show_progress=False)
-        (folder / "vissue.json").write_text(json.dumps({"stamp": self.stamp, "ids": self.ids.tolist()}))
 
     @classmethod
-    def load(cls, folder: Path, *, stamp: str) -> Bm25Index | None:
-        """The saved index, or None when there is none or it was built from another library state."""
-        meta_path = folder / "vissue.json"
-        if not meta_path.exists():
-            return None
-        try:
-            meta = json.loads(meta_path.read_text())
-            if meta.get("stamp") != stamp:
-                return None
-            retriever = bm25s.BM25.load(str(folder), show_progress=False)
-        except (OSError, ValueError, KeyError):
-            return None
-        return cls(meta["ids"], retriever, stamp)
+    def load(cls, folder: Path, size: int) -> Bm25Index:
+        """The saved index, memory-mapped."""
+        logging.getLogger("bm25s").setLevel(logging.ERROR)
+        return cls(bm25s.BM25.load(str(folder), mmap=True, show_progress=False), size)
+
+
+def top_rows(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, scores) of the k highest scores above 0, best first, ties by lower row."""
+    positive = np.flatnonzero(scores > 0)
+    if k < len(positive):
+        part = scores[positive]
+        kth = np.partition(part, len(part) - k)[len(part) - k]
+        positive = positive[part >= kth]
+    order = positive[np.lexsort((positive, -scores[positive]))][:k]
+    return order, scores[order]
 
 
 def phrase_pattern(phrase: str) -> re.Pattern[str]:

@@ -30,7 +30,7 @@ from ..errors import InputError
 from ..library.store import Library
 from ..text import fold
 from ..work import DocType
-from .index import SearchIndex, words
+from .index import Filters, SearchIndex, words
 
 #: Kinds of publication left out unless asked for: they do not carry research findings.
 EXCLUDED_TYPES = (DocType.EDITORIAL, DocType.BOOK_REVIEW, DocType.CORRECTION)
@@ -102,7 +102,7 @@ class Candidate:
 
 
 def _ranks(scores: np.ndarray, allowed: np.ndarray) -> np.ndarray:
-    """1-based rank of each allowed work by score (ties keep catalogue order); 0 where not allowed."""
+    """1-based rank of each allowed work by score (ties keep their order); 0 where not allowed."""
     ranks = np.zeros(len(scores), dtype=np.int64)
     rows = np.flatnonzero(allowed)
     order = rows[np.argsort(-scores[rows], kind="stable")]
@@ -152,17 +152,20 @@ def _reference_year(brief: EventBrief, index: SearchIndex) -> int:
     """The event's year (from its period), else the newest year in the library."""
     if brief.period and brief.period.start and brief.period.start[:4].isdigit():
         return int(brief.period.start[:4])
-    return max((e["year"] or 0 for e in index.catalogue), default=0)
+    return index.newest_year()
 
 
-def allowed_mask(index: SearchIndex, settings: SearchSettings, venue_ids: set[int] | None) -> np.ndarray:
-    keep_types = {t.value for t in EXCLUDED_TYPES} & set(settings.include_types)
-    excluded = {t.value for t in EXCLUDED_TYPES} - keep_types
-    mask = np.ones(len(index.catalogue), dtype=bool)
-    for i, entry in enumerate(index.catalogue):
-        if entry["doc_type"] in excluded or (venue_ids is not None and entry["venue_id"] not in venue_ids) or (settings.since is not None and (entry["year"] or 0) < settings.since) or (settings.until is not None and entry["year"] is not None and entry["year"] > settings.until):
-            mask[i] = False
-    return mask
+def search_filters(settings: SearchSettings, venue_ids: set[int] | None) -> Filters:
+    """The works a search may return: the venue and years asked for, without the kinds left out."""
+    excluded = {t.value for t in EXCLUDED_TYPES} - set(settings.include_types)
+    return Filters(venue_ids=frozenset(venue_ids) if venue_ids is not None else None,
+                   since=settings.since, until=settings.until, exclude_kinds=frozenset(excluded))
+
+
+#: Works taken from each top list (BM25, and each query vector's nearest) before fusion: the
+#: ranking of the first k is the same as over the whole library while k is well below it
+#: (tests/test_index.py compares the two on the real library).
+POOL = 1000
 
 
 def retrieve(
@@ -173,51 +176,67 @@ def retrieve(
     venue_ids: set[int] | None = None,
     query_vectors: np.ndarray | None = None,
     all_ranked: bool = False,
+    pool: int | None = None,
 ) -> list[Candidate]:
-    """The best `settings.k` works for the brief (all allowed works when all_ranked)."""
+    """The best `settings.k` works for the brief (all allowed works when all_ranked).
+
+    The candidates are the union of the top lists of the index (`pool` works from each; all
+    allowed works when all_ranked); ranks are their ranks in those lists."""
     if settings.k < 1 and not all_ranked:
         raise InputError("-k must be at least 1")
     vectors = query_vectors if query_vectors is not None else event_vectors(index, brief)
-    allowed = allowed_mask(index, settings, venue_ids)
-    lexical = index.lexical_scores(brief.query)
-    cosines = index.semantic_scores(vectors)
+    filters = search_filters(settings, venue_ids)
+    size = index.allowed_count(filters) if all_ranked else max(pool or POOL, settings.k)
+    if not size:
+        return []
+    lexical_ids, lexical_scores = index.lexical_top(brief.query, size, filters)
+    vector_ids, _ = index.vector_top(vectors, size, filters)
+    ids = np.union1d(lexical_ids, vector_ids)  # ascending: ties keep id order, as before
+    entries = index.works(ids.tolist())  # title, abstract, keywords, year: read for these only
+    ids = np.array([e["id"] for e in entries], dtype=np.int64)  # less any work deleted since
+    keep = np.isin(lexical_ids, ids)
+    lexical_ids, lexical_scores = lexical_ids[keep], lexical_scores[keep]
+    cosines = index.vectors(ids.tolist()) @ np.asarray(vectors, dtype=np.float32).T
     semantic = cosines[:, 0]
     if len(vectors) > 1:
-        closest_aspect = cosines[:, 1:].max(axis=1)
-        semantic = settings.semantic_mix * semantic + (1 - settings.semantic_mix) * closest_aspect
-    lexical_ranks = _ranks(lexical, allowed & (lexical > 0))
-    semantic_ranks = _ranks(semantic, allowed)
+        semantic = settings.semantic_mix * semantic + (1 - settings.semantic_mix) * cosines[:, 1:].max(axis=1)
+    lexical = np.zeros(len(ids), dtype=np.float32)
+    lexical[np.searchsorted(ids, lexical_ids)] = lexical_scores
+    everyone = np.ones(len(ids), dtype=bool)
+    lexical_ranks = _ranks(lexical, lexical > 0)
+    semantic_ranks = _ranks(semantic, everyone)
     fused = np.where(lexical_ranks > 0, settings.lexical_weight / (settings.rrf_k + lexical_ranks), 0.0)
-    fused = fused + np.where(allowed, settings.semantic_weight / (settings.rrf_k + semantic_ranks), 0.0)
+    fused = fused + settings.semantic_weight / (settings.rrf_k + semantic_ranks)
     unit = 1.0 / (settings.rrf_k + 1)
 
+    texts = [words(f"{e['title']}\n{e['abstract']}\n{'; '.join(e['keywords'])}") for e in entries]
     places = place_matchers(brief)
     phrases = [_matcher(p, [p]) for p in brief.key_phrases]
-    place_hits = [index.containing(m.needles) for m in places]
+    place_hits = [np.array([m.found_in(t) for t in texts], dtype=bool) for m in places]
     strongest = np.zeros(len(fused))
     for matcher, hits in zip(places, place_hits, strict=True):
         strongest = np.where(hits, np.maximum(strongest, matcher.weight), strongest)
     place_boost = settings.place_weight * unit * strongest
     recency = np.zeros(len(fused))
     if settings.recency_weight:
-        age = np.maximum(0, _reference_year(brief, index) - index.years)
-        recency = np.where(index.years > 0, settings.recency_weight * unit
+        years = np.array([e["year"] or 0 for e in entries], dtype=np.int64)
+        age = np.maximum(0, _reference_year(brief, index) - years)
+        recency = np.where(years > 0, settings.recency_weight * unit
                            * (0.5 ** (age / settings.recency_half_life) - 1), 0.0)
-    fused = fused + np.where(allowed, place_boost + recency, 0.0)
-    rows = np.flatnonzero(allowed)
+    fused = fused + place_boost + recency
 
-    order = rows[np.argsort(-fused[rows], kind="stable")]
+    order = np.argsort(-fused, kind="stable")
     if not all_ranked:
         order = order[: settings.k]
     candidates = []
     for rank, i in enumerate(order, start=1):
-        entry = index.catalogue[i]
-        found = [m.name for m in phrases if m.found_in(index.word_texts[i])]
+        entry = entries[i]
         candidates.append(Candidate(
             id=entry["id"], rank=rank, score=round(float(fused[i]), 6),
             lexical_rank=int(lexical_ranks[i]) or None, lexical_score=round(float(lexical[i]), 4),
             semantic_rank=int(semantic_ranks[i]), semantic_score=round(float(semantic[i]), 4),
-            places=[m.name for m, hits in zip(places, place_hits, strict=True) if hits[i]], phrases=found,
+            places=[m.name for m, hits in zip(places, place_hits, strict=True) if hits[i]],
+            phrases=[m.name for m in phrases if m.found_in(texts[i])],
             place_boost=round(float(place_boost[i]), 6), recency_boost=round(float(recency[i]), 6),
             title=entry["title"], year=entry["year"],
         ))
