@@ -350,16 +350,16 @@ class Library:
         return f"{rows['library_id']}:{rows['generation']}"
 
     _CATALOGUE = ("SELECT id, venue_id, year, doc_type, title, json_extract(data, '$.abstract'),"
-                  " json_extract(data, '$.keywords'), updated FROM works")
+                  " json_extract(data, '$.keywords') FROM works")
 
     @staticmethod
     def _entry(r: tuple[Any, ...]) -> dict[str, Any]:
         return {"id": r[0], "venue_id": r[1], "year": r[2], "doc_type": r[3], "title": r[4] or "",
-                "abstract": r[5] or "", "keywords": json.loads(r[6] or "[]"), "updated": r[7]}
+                "abstract": r[5] or "", "keywords": json.loads(r[6] or "[]")}
 
     def catalogue(self, ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
-        """What search needs of works, cheaply: id, venue, year, type, title, abstract, keywords,
-        updated; of every work, or of the works with these ids (in id order, unknown ids left out)."""
+        """What search needs of works, cheaply: id, venue, year, type, title, abstract, keywords;
+        of every work, or of the works with these ids (in id order, unknown ids left out)."""
         if ids is None:
             return list(self.scan())
         wanted = sorted(set(int(i) for i in ids))
@@ -370,20 +370,15 @@ class Library:
             found.extend(self._entry(r) for r in rows)
         return found
 
-    def scan(self, *, since: str | None = None) -> Iterator[dict[str, Any]]:
-        """`catalogue()` entries one at a time, in id order; with `since`, only the works
-        updated at or after that stamp (see `newest_update`)."""
+    def scan(self, *, since: int | None = None) -> Iterator[dict[str, Any]]:
+        """`catalogue()` entries one at a time, in id order; with `since`, only the works added
+        or changed after that `generation()`."""
         if since is None:
             rows = self.db.execute(f"{self._CATALOGUE} ORDER BY id")
         else:
-            rows = self.db.execute(f"{self._CATALOGUE} WHERE updated >= ? ORDER BY id", (since,))
+            rows = self.db.execute(f"{self._CATALOGUE} WHERE changed > ? ORDER BY id", (since,))
         for r in rows:
             yield self._entry(r)
-
-    def newest_update(self) -> str:
-        """The latest `updated` stamp of any work ('' for an empty library): a work added or
-        changed later has a stamp at or after it."""
-        return str(self.db.execute("SELECT max(updated) FROM works").fetchone()[0] or "")
 
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM works").fetchone()[0])

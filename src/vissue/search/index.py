@@ -13,14 +13,14 @@ of the works allowed. Nothing else about the works is held: titles, abstracts an
 are read from the store for the hits only.
 
 On disk, in the folder `index-<model>/` of the library (derived data: deleted, it is rebuilt):
-    manifest.json                    format, model, dimension, works, `built` (the newest
-                                     `updated` stamp of the works it holds), whether HNSW is used
+    manifest.json                    format, model, dimension, works, `built` (the library's
+                                     generation it was built at), whether HNSW is used
     ids.npy years.npy venues.npy kinds.npy   a row a work, in id order (int64, int16, int32, int8)
     vectors.npy                      unit vectors as float16, memory-mapped
     hnsw.usearch                     HNSW graph (usearch) over the vectors from ANN_MIN works on,
                                      viewed from disk; below that a scan is exact and as fast
     bm25/                            bm25s's matrices, memory-mapped
-Works added or changed after `built` go to a delta held in memory and searched beside the main
+Works added or changed after `built` (`Library.scan(since=built)`) go to a delta held in memory and searched beside the main
 index; when the delta passes max(MERGE_MIN, MERGE_SHARE × works) the main index is rebuilt.
 """
 
@@ -187,7 +187,7 @@ class _Part:
 class SearchIndex:
     """The library's lexical and vector indexes (main and delta) behind the top-k calls."""
 
-    def __init__(self, library_path: Path, embedder: Embedder, main: _Part, built: str,
+    def __init__(self, library_path: Path, embedder: Embedder, main: _Part, built: int,
                  delta: _Part, delta_built: str, count: int) -> None:
         self.library_path = library_path
         self.embedder = embedder
@@ -259,10 +259,16 @@ class SearchIndex:
         main_allowed, delta_allowed = self._allowed(filters)
         rows = self.main.vectors.top(queries, k, main_allowed)
         drows = self.delta.vectors.top(queries, k, delta_allowed)
-        ids = np.concatenate([np.asarray(self.main.columns.ids)[rows], self.delta.columns.ids[drows]])
-        vectors = np.concatenate([self.main.vectors.rows(rows), self.delta.vectors.rows(drows)])
+        ids = np.concatenate([np.asarray(self.main.columns.ids)[np.sort(rows)],
+                              self.delta.columns.ids[np.sort(drows)]])
+        cosines = np.concatenate([self.main.vectors.rows(rows), self.delta.vectors.rows(drows)]) @ queries.T
+        if len(drows) and len(rows):  # each query's k nearest of the two parts together
+            keep = np.zeros(len(ids), dtype=bool)
+            for q in range(cosines.shape[1]):
+                keep[np.lexsort((ids, -cosines[:, q]))[:k]] = True
+            ids, cosines = ids[keep], cosines[keep]
         order = np.argsort(ids, kind="stable")
-        return ids[order], vectors[order] @ queries.T
+        return ids[order], cosines[order]
 
     def vectors(self, work_ids: Sequence[int]) -> Vectors:
         """The vectors of the given works, in that order (zeros for a work the index lacks)."""
@@ -311,7 +317,7 @@ def _manifest(folder: Path, embedder: Embedder) -> dict[str, Any] | None:
 
 def build_main(library: Library, embedder: Embedder, folder: Path, *, progress: Progress | None = None) -> dict[str, Any]:
     """Build the main index of every work into folder (replacing what is there); its manifest."""
-    built = library.newest_update()
+    built = library.generation()
     count = library.count()
     partial = folder.with_name(folder.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
@@ -375,9 +381,9 @@ def _load_main(folder: Path, manifest: dict[str, Any]) -> _Part:
                  VectorStore(matrix, ann))
 
 
-def _delta(library: Library, embedder: Embedder, built: str) -> tuple[_Part, str]:
-    """The works updated at or after `built` (a few already in the main index come again:
-    stamps are to the second), indexed in memory; and the library state they were read at."""
+def _delta(library: Library, embedder: Embedder, built: int) -> tuple[_Part, str]:
+    """The works added or changed after generation `built`, indexed in memory; and the
+    library state they were read at."""
     state = library.state()
     rows = list(library.scan(since=built))
     with EmbeddingCache(library.path) as cache:
