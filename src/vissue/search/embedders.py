@@ -126,9 +126,13 @@ class OnnxEmbedder:
 
     dim = 384
 
-    def __init__(self, *, quantize: bool = True, device: str = "cpu", batch_size: int = 32) -> None:
+    def __init__(self, *, quantize: bool = True, device: str = "cpu", batch_size: int = 32,
+                 max_tokens: int = MAX_TOKENS) -> None:
         self.quantize = quantize
+        self.max_tokens = max_tokens
         self.name = SentenceTransformerEmbedder.name + ("-onnx-int8" if quantize else "-onnx")
+        if max_tokens != MAX_TOKENS:
+            self.name += f"-{max_tokens}"  # another text is embedded: vectors cached apart
         self.device = device
         self.batch_size = batch_size
         self._session: Any = None
@@ -140,7 +144,8 @@ class OnnxEmbedder:
             from tokenizers import Tokenizer
         except ImportError as e:
             raise VissueError(f"the {self.name} embedder needs onnxruntime: pip install onnxruntime") from e
-        folder = _derived(self.name, lambda f: export_onnx(f, quantize=self.quantize))
+        model = SentenceTransformerEmbedder.name + ("-onnx-int8" if self.quantize else "-onnx")
+        folder = _derived(model, lambda f: export_onnx(f, quantize=self.quantize))
         providers = ["CPUExecutionProvider"]
         if self.device.startswith("cuda"):
             if "CUDAExecutionProvider" not in onnxruntime.get_available_providers():
@@ -154,7 +159,7 @@ class OnnxEmbedder:
         self._session = onnxruntime.InferenceSession(str(folder / "model.onnx"), options,
                                                      providers=providers)
         tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        tokenizer.enable_truncation(MAX_TOKENS)
+        tokenizer.enable_truncation(self.max_tokens)
         tokenizer.enable_padding()
         self._tokenizer = tokenizer
 
@@ -218,6 +223,7 @@ EMBEDDERS: dict[str, Callable[[str], Embedder]] = {
     "minilm": lambda device: SentenceTransformerEmbedder(device=device),
     "minilm-onnx": lambda device: OnnxEmbedder(quantize=False, device=device),
     "minilm-onnx-int8": lambda device: OnnxEmbedder(quantize=True, device=device),
+    "minilm-onnx-int8-128": lambda device: OnnxEmbedder(quantize=True, device=device, max_tokens=128),
     "minilm-static": lambda device: StaticEmbedder(device=device),
     "minilm-static-384": lambda device: StaticEmbedder(dims=384, device=device),
 }
