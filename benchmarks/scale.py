@@ -157,7 +157,8 @@ def measure(size: int, root: Path, works, args) -> dict:
             files = [*sorted((DATA / "wos-central-asia").glob("*.txt"))]
             started = time.perf_counter()
             report = ingest(library, files)
-            seconds, counts = time.perf_counter() - started, {"added": report.works}
+            seconds = time.perf_counter() - started
+            counts = {"added": report.total("added"), "merged": report.total("merged")}
             read = sum(f.read for f in report.files)
         else:
             made = resampled(works, size, seed=size)
@@ -215,7 +216,7 @@ def main() -> None:
     try:
         for size in sizes:
             rows.append(measure(size, root, works, args))
-            print(f"  measured {size:,} works", file=sys.stderr, flush=True)
+            print(f"  measured {size:,} works: {json.dumps(rows[-1])}", file=sys.stderr, flush=True)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)

@@ -236,3 +236,28 @@ def make_embedder(name: str = "minilm", *, device: str = "cpu") -> Embedder:
     if device.split(":")[0] not in DEVICES:
         raise VissueError(f"no device called '{device}'; choose cpu or cuda (cuda:N for the Nth GPU)")
     return EMBEDDERS[name](device)
+
+
+SETTINGS_NAME = "search.json"  # in a library folder: {"embedder": NAME}, written by `vissue index`
+
+
+def library_embedder(library_path: str | Path, *, device: str = "cpu") -> Embedder:
+    """The embedder a library's index uses (`vissue index --embedder`); minilm when none was chosen."""
+    path = Path(library_path) / SETTINGS_NAME
+    try:
+        import json
+
+        name = json.loads(path.read_text()).get("embedder", "minilm")
+    except FileNotFoundError:
+        name = "minilm"
+    except (OSError, ValueError, AttributeError) as e:
+        raise VissueError(f"{path}: not readable ({e}); delete it, or write it again with vissue index --embedder NAME") from e
+    return make_embedder(name, device=device)
+
+
+def choose_embedder(library_path: str | Path, name: str) -> None:
+    """Make `name` the embedder of the library's index."""
+    import json
+
+    make_embedder(name)  # a clear error for an unknown name
+    (Path(library_path) / SETTINGS_NAME).write_text(json.dumps({"embedder": name}))

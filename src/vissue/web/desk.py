@@ -30,6 +30,7 @@ from ..errors import InputError, NotFoundError, VissueError
 from ..issue import IssueWork, VirtualIssue
 from ..library.store import IssueVersion, Library, StoredWork
 from ..profile import Profile, load_profile
+from ..search.embedders import library_embedder
 from ..search.index import SearchIndex
 from ..search.retrieve import Candidate, SearchSettings, resolve_journal, retrieve
 from ..search.semantic import Embedder
@@ -62,7 +63,7 @@ class EditorsDesk:
     def __init__(self, settings: ServeSettings, *, embedder: Callable[[], Embedder] | None = None) -> None:
         self.settings = settings
         self.library_path = Path(settings.library).expanduser()
-        self._make_embedder = embedder or _default_embedder
+        self._make_embedder = embedder or (lambda: library_embedder(self.library_path))
         self._index: SearchIndex | None = None
         self._index_error: BaseException | None = None
         self._index_ready = threading.Event()
@@ -303,12 +304,6 @@ class EditorsDesk:
         if not path.is_relative_to(root) or not path.is_file():
             raise refused
         return path
-
-
-def _default_embedder() -> Embedder:
-    from ..search.semantic import SentenceTransformerEmbedder
-
-    return SentenceTransformerEmbedder()
 
 
 def _mtime(path: Path) -> str:
