@@ -99,7 +99,7 @@ def search_process(folder: str, embedder_name: str, queries: int) -> None:
     from vissue.library.store import Library
     from vissue.search.embedders import make_embedder
     from vissue.search.index import SearchIndex
-    from vissue.search.retrieve import SearchSettings, event_vectors, retrieve
+    from vissue.search.retrieve import SearchSettings, event_vector, retrieve
 
     embedder = make_embedder(embedder_name)
     started = time.perf_counter()
@@ -108,12 +108,12 @@ def search_process(folder: str, embedder_name: str, queries: int) -> None:
     opened = time.perf_counter() - started
     texts = (events() * queries)[:queries]
     briefs = [brief_from_text(t) for t in texts]
-    vectors = [event_vectors(index, b) for b in briefs]
-    retrieve(index, briefs[0], SearchSettings(k=20), query_vectors=vectors[0])  # warm the pages
+    vectors = [event_vector(index, b) for b in briefs]
+    retrieve(index, briefs[0], SearchSettings(k=20), query_vector=vectors[0])  # warm the pages
     times = []
     for brief, vector in zip(briefs, vectors, strict=True):
         begun = time.perf_counter()
-        retrieve(index, brief, SearchSettings(k=20), query_vectors=vector)
+        retrieve(index, brief, SearchSettings(k=20), query_vector=vector)
         times.append(time.perf_counter() - begun)
     rss = rss_mb()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

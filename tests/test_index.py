@@ -20,7 +20,7 @@ from vissue.evaluate.gold import load_gold, match_gold
 from vissue.library.store import Library
 from vissue.search import index as index_module
 from vissue.search.index import Filters, SearchIndex, VectorStore
-from vissue.search.retrieve import SearchSettings, event_vectors, retrieve
+from vissue.search.retrieve import SearchSettings, event_vector, retrieve
 from vissue.search.semantic import HashEmbedder, SentenceTransformerEmbedder, embed_query
 from vissue.work import DocType, Venue, Work
 
@@ -175,11 +175,11 @@ def test_pooled_ranking_matches_the_whole_library_ranking(seed_library):
             gold = load_gold(path)
             wanted = {i for i in match_gold(library, gold) if i is not None}
             brief = brief_from_text(gold.event)
-            vectors = event_vectors(index, brief)
-            whole = retrieve(index, brief, SearchSettings(), query_vectors=vectors, all_ranked=True)[:20]
+            vectors = event_vector(index, brief)
+            whole = retrieve(index, brief, SearchSettings(), query_vector=vectors, all_ranked=True)[:20]
             index.main.vectors.ann = ann  # approximate vectors from here on
             try:
-                pooled = retrieve(index, brief, SearchSettings(k=20), query_vectors=vectors)
+                pooled = retrieve(index, brief, SearchSettings(k=20), query_vector=vectors)
             finally:
                 index.main.vectors.ann = None
             overlap = len({c.id for c in whole} & {c.id for c in pooled})

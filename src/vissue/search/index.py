@@ -20,6 +20,7 @@ On disk, in the folder `index-<model>/` of the library (derived data: deleted, i
     hnsw.usearch                     HNSW graph (usearch) over the vectors from ANN_MIN works on,
                                      viewed from disk; below that a scan is exact and as fast
     bm25/                            bm25s's matrices, memory-mapped
+    references.npz                   works × cited references (bibliographic coupling), sparse
 Works added or changed after `built` (`Library.scan(since=built)`) go to a delta held in memory and searched beside the main
 index; when the delta passes max(MERGE_MIN, MERGE_SHARE × works) the main index is rebuilt.
 """
@@ -38,7 +39,8 @@ from typing import Any
 import numpy as np
 
 from ..library.store import Library
-from .lexical import Bm25Index, document_text
+from .lexical import Bm25Index, document_text, top_rows
+from .references import ReferenceIndex
 from .semantic import Embedder, EmbeddingCache, Vectors, embed_batches, hash_text, text_of
 
 Progress = Callable[[int, int], None]
@@ -174,6 +176,7 @@ class _Part:
     columns: Columns
     lexical: Bm25Index
     vectors: VectorStore
+    references: ReferenceIndex | None = None  # the main index's only: delta works couple after a merge
 
     def row_of(self, work_ids: np.ndarray) -> np.ndarray:
         """Row of each work id; -1 for ids this part lacks."""
@@ -270,6 +273,38 @@ class SearchIndex:
         order = np.argsort(ids, kind="stable")
         return ids[order], cosines[order]
 
+    def coupling_top(self, seed_ids: Sequence[int], k: int, filters: Filters = Filters()
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """(work ids, coupling) of the k allowed works whose cited references are most like
+        those of the seed works (`references.py`), best first; works of the delta are not
+        coupled until it is merged."""
+        references = self.main.references
+        if references is None or references.empty:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        rows = self.main.row_of(np.asarray(list(seed_ids), dtype=np.int64))
+        scores = references.coupling(rows[rows >= 0].tolist())
+        scores = np.where(self._allowed(filters)[0], scores, 0.0)
+        top, values = top_rows(scores, k)
+        return np.asarray(self.main.columns.ids)[top], values
+
+    def shared_references(self, work_id: int, seed_ids: Sequence[int]) -> int:
+        """How many distinct references a work shares with the other seed works."""
+        references = self.main.references
+        if references is None or references.empty:
+            return 0
+        row = int(self.main.row_of(np.array([work_id]))[0])
+        seeds = self.main.row_of(np.asarray(list(seed_ids), dtype=np.int64))
+        return references.shared(row, seeds[seeds >= 0].tolist()) if row >= 0 else 0
+
+    @property
+    def lexical(self) -> Bm25Index:
+        """The main index's BM25 (its tokenizer and stems, and word shares)."""
+        return self.main.lexical
+
+    def word_share(self, token: str) -> float:
+        """The share of the main index's works that contain a token."""
+        return float((self.main.lexical.scores(token) > 0).mean()) if self.main.lexical.size else 0.0
+
     def vectors(self, work_ids: Sequence[int]) -> Vectors:
         """The vectors of the given works, in that order (zeros for a work the index lacks)."""
         wanted = np.asarray(list(work_ids), dtype=np.int64)
@@ -343,6 +378,9 @@ def build_main(library: Library, embedder: Embedder, folder: Path, *, progress: 
     merged.save(partial)
     Bm25Index.build(texts).save(partial / "bm25")
     del texts
+    lists = dict(library.reference_lists())
+    ReferenceIndex.build(merged.ids, [lists.get(int(i), []) for i in merged.ids]).save(partial)
+    del lists
     ann = done >= ANN_MIN
     if ann:
         _build_hnsw(np.load(partial / "vectors.npy", mmap_mode="r"), partial / "hnsw.usearch")
@@ -377,8 +415,9 @@ def _load_main(folder: Path, manifest: dict[str, Any]) -> _Part:
         ann = Index.restore(str(folder / "hnsw.usearch"), view=True)
         ann.expansion_search = 128
     matrix = np.load(folder / "vectors.npy", mmap_mode="r")
+    references = ReferenceIndex.load(folder, stamp="")
     return _Part(Columns.load(folder), Bm25Index.load(folder / "bm25", manifest["works"]),
-                 VectorStore(matrix, ann))
+                 VectorStore(matrix, ann), references)
 
 
 def _delta(library: Library, embedder: Embedder, built: int) -> tuple[_Part, str]:
