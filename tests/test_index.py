@@ -221,3 +221,17 @@ def test_the_desk_finds_works_ingested_while_it_serves(seed_library, tmp_path):
     titles = [h["title"] for h in after]
     assert not any("Permafrost" in h["title"] for h in before)
     assert sum("Permafrost thaw and reindeer corridors" in t for t in titles[:3]) == 3, titles
+
+
+def test_delta_bm25_scores_like_the_whole_index():
+    """A work in the delta scores (nearly) as it would inside the main index: its words keep
+    the rarity they have in the library, however few works the delta holds."""
+    from vissue.search.lexical import Bm25Index, DeltaBm25
+
+    texts = [f"Study {i} of {TOPICS[i % 5]} in the steppe" + (" with glacier melt" if i % 40 == 0 else "")
+             for i in range(400)]
+    new = ["Glacier melt and hydropower in the steppe"]
+    whole = Bm25Index.build([*texts, *new])
+    delta = DeltaBm25(new, Bm25Index.build(texts))
+    for query in ("glacier melt hydropower", "steppe", "oil gas pipelines glacier"):
+        assert delta.scores(query)[0] == pytest.approx(whole.scores(query)[-1], rel=0.02), query

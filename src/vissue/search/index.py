@@ -39,12 +39,12 @@ from typing import Any
 import numpy as np
 
 from ..library.store import Library
-from .lexical import Bm25Index, document_text, top_rows
+from .lexical import Bm25Index, DeltaBm25, document_text, top_rows
 from .references import ReferenceIndex
 from .semantic import Embedder, EmbeddingCache, Vectors, embed_batches, hash_text, text_of
 
 Progress = Callable[[int, int], None]
-FORMAT = 1  # bump when the layout changes: older folders are rebuilt
+FORMAT = 2  # bump when the layout changes: older folders are rebuilt
 ANN_MIN = 200_000  # works from which vectors are searched by HNSW (benchmarks/scale.py measures)
 MERGE_MIN, MERGE_SHARE = 2_000, 0.05
 CHUNK = 20_000  # works read, embedded and written at a time when building
@@ -174,7 +174,7 @@ class _Part:
     """A searchable set of works: the main index (on disk) or the delta (in memory)."""
 
     columns: Columns
-    lexical: Bm25Index
+    lexical: Bm25Index | DeltaBm25
     vectors: VectorStore
     references: ReferenceIndex | None = None  # the main index's only: delta works couple after a merge
 
@@ -203,14 +203,20 @@ class SearchIndex:
     def open(cls, library: Library, embedder: Embedder, *, progress: Progress | None = None) -> SearchIndex:
         folder = index_folder(library.path, embedder.name)
         manifest = _manifest(folder, embedder)
-        if manifest is None:
+        main = None
+        if manifest is not None:
+            try:
+                main = _load_main(folder, manifest)
+            except (OSError, ValueError, KeyError):
+                main = None  # derived data, damaged: rebuilt below
+        if main is None:
             manifest = build_main(library, embedder, folder, progress=progress)
-        main = _load_main(folder, manifest)
-        delta, delta_built = _delta(library, embedder, manifest["built"])
+            main = _load_main(folder, manifest)
+        delta, delta_built = _delta(library, embedder, manifest["built"], main)
         if len(delta.columns.ids) > max(MERGE_MIN, MERGE_SHARE * len(main.columns.ids)):
             manifest = build_main(library, embedder, folder, progress=progress)
             main = _load_main(folder, manifest)
-            delta, delta_built = _delta(library, embedder, manifest["built"])
+            delta, delta_built = _delta(library, embedder, manifest["built"], main)
         return cls(library.path, embedder, main, manifest["built"], delta, delta_built, library.count())
 
     def __len__(self) -> int:
@@ -221,7 +227,7 @@ class SearchIndex:
         True when there were any."""
         if library.state() == self.delta_built:
             return False
-        self.delta, self.delta_built = _delta(library, self.embedder, self.built)
+        self.delta, self.delta_built = _delta(library, self.embedder, self.built, self.main)
         self.count = library.count()
         self._hidden = self._hidden_rows()
         return True
@@ -299,7 +305,7 @@ class SearchIndex:
     @property
     def lexical(self) -> Bm25Index:
         """The main index's BM25 (its tokenizer and stems, and word shares)."""
-        return self.main.lexical
+        return self.main.lexical  # type: ignore[return-value]
 
     def word_share(self, token: str) -> float:
         """The share of the main index's works that contain a token."""
@@ -416,18 +422,18 @@ def _load_main(folder: Path, manifest: dict[str, Any]) -> _Part:
         ann.expansion_search = 128
     matrix = np.load(folder / "vectors.npy", mmap_mode="r")
     references = ReferenceIndex.load(folder, stamp="")
-    return _Part(Columns.load(folder), Bm25Index.load(folder / "bm25", manifest["works"]),
+    return _Part(Columns.load(folder), Bm25Index.load(folder / "bm25"),
                  VectorStore(matrix, ann), references)
 
 
-def _delta(library: Library, embedder: Embedder, built: int) -> tuple[_Part, str]:
+def _delta(library: Library, embedder: Embedder, built: int, main: _Part) -> tuple[_Part, str]:
     """The works added or changed after generation `built`, indexed in memory; and the
     library state they were read at."""
     state = library.state()
     rows = list(library.scan(since=built))
     with EmbeddingCache(library.path) as cache:
         vectors = embed_batches(cache, embedder, [text_of(r["title"], r["abstract"]) for r in rows])
-    lexical = Bm25Index.build([document_text(r["title"], r["abstract"], r["keywords"]) for r in rows])
+    lexical = DeltaBm25([document_text(r["title"], r["abstract"], r["keywords"]) for r in rows], main.lexical)
     return _Part(Columns.of(rows), lexical, VectorStore(vectors)), state
 
 
