@@ -107,7 +107,7 @@ class Columns:
 
     @classmethod
     def load(cls, folder: Path) -> Columns:
-        return cls(*(np.load(folder / f"{n}.npy", mmap_mode="r") for n in ("ids", "years", "venues", "kinds")))
+        return cls(*(np.load(folder / f"{n}.npy") for n in ("ids", "years", "venues", "kinds")))
 
 
 class VectorStore:
@@ -293,14 +293,20 @@ class SearchIndex:
         top, values = top_rows(scores, k)
         return np.asarray(self.main.columns.ids)[top], values
 
-    def shared_references(self, work_id: int, seed_ids: Sequence[int]) -> int:
-        """How many distinct references a work shares with the other seed works."""
+    def shared_references(self, work_ids: Sequence[int], seed_ids: Sequence[int]) -> dict[int, int]:
+        """For each work, how many distinct references it shares with the other seed works."""
         references = self.main.references
-        if references is None or references.empty:
-            return 0
-        row = int(self.main.row_of(np.array([work_id]))[0])
-        seeds = self.main.row_of(np.asarray(list(seed_ids), dtype=np.int64))
-        return references.shared(row, seeds[seeds >= 0].tolist()) if row >= 0 else 0
+        if references is None or references.empty or not len(work_ids):
+            return {}
+        matrix = references.matrix
+
+        def cited(row: int) -> set[int]:
+            return set(matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]].tolist()) if row >= 0 else set()
+
+        seeds = {int(s): cited(int(r)) for s, r in zip(seed_ids, self.main.row_of(np.asarray(list(seed_ids), dtype=np.int64)), strict=True)}
+        rows = self.main.row_of(np.asarray(list(work_ids), dtype=np.int64))
+        return {int(w): len(cited(int(r)) & set().union(*(c for s, c in seeds.items() if s != int(w))))
+                for w, r in zip(work_ids, rows, strict=True)}
 
     @property
     def lexical(self) -> Bm25Index:
@@ -308,8 +314,20 @@ class SearchIndex:
         return self.main.lexical  # type: ignore[return-value]
 
     def word_share(self, token: str) -> float:
-        """The share of the main index's works that contain a token."""
-        return float((self.main.lexical.scores(token) > 0).mean()) if self.main.lexical.size else 0.0
+        """The share of the main index's works that contain a token (as the index stems it)."""
+        lexical = self.main.lexical
+        return lexical.document_frequency(token) / lexical.size if lexical.size else 0.0
+
+    def years(self, work_ids: np.ndarray) -> np.ndarray:
+        """Publication year of each work (0: unknown, or not in the index)."""
+        out = np.zeros(len(work_ids), dtype=np.int64)
+        for part, hidden in ((self.main, self._hidden), (self.delta, None)):
+            rows = part.row_of(np.asarray(work_ids, dtype=np.int64))
+            if hidden is not None:
+                rows = np.where((rows >= 0) & ~hidden[np.maximum(rows, 0)], rows, -1)
+            have = rows >= 0
+            out[have] = np.asarray(part.columns.years)[rows[have]]
+        return out
 
     def vectors(self, work_ids: Sequence[int]) -> Vectors:
         """The vectors of the given works, in that order (zeros for a work the index lacks)."""

@@ -160,7 +160,7 @@ def _distinctive_words(index: SearchIndex, brief: EventBrief, entries: list[dict
     stem = index.lexical.stem
     skip = {stem(w) for w in ENGLISH_STOP_WORDS | place_words}
     tokens = [t for t in dict.fromkeys(index.lexical.tokens(brief.text)) if t not in skip]
-    share = {t: index.word_share(t) for t in tokens}
+    share = {t: index.word_share(t) for t in tokens}  # of the library's works
     useful = [t for t in sorted(tokens, key=lambda t: share[t]) if share[t] < 0.3]
     found: dict[int, list[str]] = {}
     for entry in entries:
@@ -230,10 +230,7 @@ def retrieve(
             coupling_ranks = _ranks(coupling, coupling > 0)
             fused = fused + _rrf(coupling_ranks, settings.coupling_weight, k)
 
-    entries = index.works(ids.tolist())  # read from the store for these works only
-    present = np.isin(ids, [e["id"] for e in entries])  # less any work deleted since the index
-    years = np.zeros(len(ids), dtype=np.int64)
-    years[present] = [e["year"] or 0 for e in entries]
+    years = index.years(ids)
     recency = np.zeros(len(fused))
     if settings.recency_weight:
         age = np.maximum(0, _reference_year(brief, index) - years)
@@ -241,14 +238,16 @@ def retrieve(
                            * (0.5 ** (age / settings.recency_half_life) - 1), 0.0)
         fused = fused + recency
 
-    rows = np.flatnonzero(present)
-    order = rows[np.argsort(-fused[rows], kind="stable")]
+    order = np.argsort(-fused, kind="stable")
     if not all_ranked:
         order = order[: settings.k]
-    entry_of = {e["id"]: e for e in entries}
+    shown = order if all_ranked else order[: max(settings.k, 50)]
+    entry_of = {e["id"]: e for e in index.works(ids[shown].tolist())}  # the store, for these only
+    order = np.array([i for i in order if int(ids[i]) in entry_of], dtype=np.int64)  # less any deleted
     explained = [entry_of[int(ids[i])] for i in order[: max(settings.k, 50)]]  # the works anyone reads
     shared_words = _distinctive_words(index, brief, explained)
     explained_ids = {e["id"] for e in explained}
+    shared = index.shared_references([e["id"] for e in explained], seeds)
     phrase_forms = [(p, words(p)) for p in brief.key_phrases if len(p.split()) > 1]
     candidates = []
     for rank, i in enumerate(order, start=1):
@@ -263,7 +262,7 @@ def retrieve(
             lexical_rank=int(lexical_ranks[i]) or None, lexical_score=round(float(lexical[i]), 4),
             semantic_rank=int(semantic_ranks[i]), semantic_score=round(float(semantic[i]), 4),
             coupling_rank=int(coupling_ranks[i]) or None,
-            shared_references=index.shared_references(entry["id"], seeds) if readable and coupling_ranks[i] else 0,
+            shared_references=shared.get(entry["id"], 0) if coupling_ranks[i] else 0,
             words=[w for w in shared_words.get(entry["id"], []) if w not in in_phrases],
             places=place_mentions(brief, text) if readable else [],
             phrases=phrases,
