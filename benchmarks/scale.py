@@ -150,10 +150,14 @@ def measure(size: int, root: Path, works, args) -> dict:
     from vissue.search.semantic import embed_works
 
     folder = root / f"library-{size}"
-    shutil.rmtree(folder, ignore_errors=True)
+    reuse = args.reuse and (folder / "library.sqlite").exists()
+    if not reuse:
+        shutil.rmtree(folder, ignore_errors=True)
     row: dict = {"works": size}
     with Library(folder) as library:
-        if size == len(works):  # the real export, as it is
+        if reuse:  # made by an earlier run: its ingest is not measured again
+            seconds, counts, read = float("nan"), {"added": library.count(), "merged": 0}, 1
+        elif size == len(works):  # the real export, as it is
             files = [*sorted((DATA / "wos-central-asia").glob("*.txt"))]
             started = time.perf_counter()
             report = ingest(library, files)
@@ -193,6 +197,8 @@ def main() -> None:
     parser.add_argument("--embedder", default="minilm-static", help="embedder of the index's vectors")
     parser.add_argument("--sample", type=int, default=128, help="texts the real model embeds for its rate")
     parser.add_argument("--keep", action="store_true", help="keep the libraries")
+    parser.add_argument("--reuse", action="store_true",
+                        help="use the libraries an earlier --keep run left in --folder (ingest not measured)")
     parser.add_argument("--search-process", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.search_process:
@@ -218,7 +224,7 @@ def main() -> None:
             rows.append(measure(size, root, works, args))
             print(f"  measured {size:,} works: {json.dumps(rows[-1])}", file=sys.stderr, flush=True)
     finally:
-        if not args.keep:
+        if not (args.keep or args.reuse):
             shutil.rmtree(root, ignore_errors=True)
     base = rows[0]
     hours = " · ".join(f"{r['works']:,} works ≈ {r['works'] / real_rate / 3600:.1f} h" for r in rows)
