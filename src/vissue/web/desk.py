@@ -31,6 +31,7 @@ from ..issue import IssueWork, VirtualIssue
 from ..json_input import loads
 from ..library.store import IssueVersion, Library, StoredWork
 from ..profile import Profile, load_profile
+from ..search.embedders import library_embedder
 from ..search.index import SearchIndex
 from ..search.retrieve import Candidate, SearchSettings, resolve_journal, retrieve
 from ..search.semantic import Embedder
@@ -63,7 +64,7 @@ class EditorsDesk:
     def __init__(self, settings: ServeSettings, *, embedder: Callable[[], Embedder] | None = None) -> None:
         self.settings = settings
         self.library_path = Path(settings.library).expanduser()
-        self._make_embedder = embedder or _default_embedder
+        self._make_embedder = embedder or (lambda: library_embedder(self.library_path))
         self._index: SearchIndex | None = None
         self._index_error: BaseException | None = None
         self._index_ready = threading.Event()
@@ -95,8 +96,6 @@ class EditorsDesk:
             with self.library() as library:
                 index = SearchIndex.open(library, self._make_embedder())
             index.embedder.embed(["warm up"])  # loads the model now, not on the first search
-            index.containing([" warm "])  # builds the word lookup once, before any request
-            _ = index.matrix, index.years
             self._index = index
         except BaseException as e:  # reported to every request that needs the index
             self._index_error = e
@@ -178,6 +177,7 @@ class EditorsDesk:
         with self.library() as library:
             venue_ids = resolve_journal(library, journal) if journal else None
             with self._search_lock:
+                index.refresh(library)  # works ingested since the desk started are found too
                 hits = retrieve(index, brief, settings, venue_ids=venue_ids)
             stored = {h.id: library.get(str(h.id)) for h in hits}
         return [{**stored[h.id].summary(), "score": h.score, "rank": h.rank, "why": h.why(),
@@ -188,7 +188,7 @@ class EditorsDesk:
         """The works of a venue and years, newest first, a page at a time (no search text)."""
         with self.library() as library:
             venue_ids = resolve_journal(library, journal) if journal else None
-            catalogue = self._index.catalogue if self._index is not None else library.catalogue()
+            catalogue = library.catalogue()
             rows = [e for e in catalogue
                     if (venue_ids is None or e["venue_id"] in venue_ids)
                     and (since is None or (e["year"] or 0) >= since)
@@ -229,6 +229,7 @@ class EditorsDesk:
         index = self.index()
         with self.library() as library:
             with self._search_lock:
+                index.refresh(library)
                 issue = build_issue(library, index, brief, options=build, profile=self.profile)
             _describe_passed_over(issue, library)
             edits.review_state(issue)
@@ -304,12 +305,6 @@ class EditorsDesk:
         if not path.is_relative_to(root) or not path.is_file():
             raise refused
         return path
-
-
-def _default_embedder() -> Embedder:
-    from ..search.semantic import SentenceTransformerEmbedder
-
-    return SentenceTransformerEmbedder()
 
 
 def _mtime(path: Path) -> str:
