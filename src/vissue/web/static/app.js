@@ -104,7 +104,7 @@ document.addEventListener("DOMContentLoaded", () => {
   if (editor) {
     editor.focus({ preventScroll: true });
     editor.setSelectionRange(editor.value.length, editor.value.length);
-    document.getElementById("editor").scrollIntoView({ block: "center" });
+    editor.scrollIntoView({ block: "center" });
     document.addEventListener("keydown", (event) => {
       if (event.key === "Escape" && discardOk()) {
         leaving = true;
