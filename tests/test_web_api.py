@@ -390,7 +390,65 @@ def test_history_and_undo(client: TestClient, issue: dict[str, Any]) -> None:
     assert answer.json()["issue"] == issue["issue"]
     assert_error(client.post(f"/api/issues/{issue_id}/restore", json={"base_version": head, "version": 1}), 409)
     page = client.get(f"/issues/{issue_id}/history")
-    assert "restored version 1" in page.text and page.text.count("<tr") == head + 2
+    assert "restored version 1" in page.text and page.text.count('<li class="version') == head + 1
+    confirm = client.get(f"/issues/{issue_id}/restore", params={"version": head})  # restore asks, with a diff
+    assert confirm.status_code == 200 and "Restore version" in confirm.text and "<del>" in confirm.text
+
+
+def test_stale_changes_merge_part_by_part(client: TestClient, issue: dict[str, Any]) -> None:
+    """Two editors on one version: edits to different sentences or themes both land; the same
+    sentence or theme is a conflict that names both texts and saves nothing."""
+    issue_id = issue["id"]
+    current = latest(client, issue_id)
+    base, doc = current["version"], current["issue"]
+    one, two = [s for s in doc["editorial"]["sentences"] if s["part"] == "theme"][:2]
+    assert patch(client, issue_id, base, {"op": "edit_sentence", "sentence": one["id"], "text": "A's words."}
+                 ).status_code == 200
+    merged = patch(client, issue_id, base, {"op": "edit_sentence", "sentence": two["id"], "text": "B's words."})
+    assert merged.status_code == 200 and "merged with version" in merged.json()["note"], merged.text
+    texts = [s["text"] for s in merged.json()["issue"]["editorial"]["sentences"]]
+    assert "A's words." in texts and "B's words." in texts
+    clash = patch(client, issue_id, base, {"op": "edit_sentence", "sentence": one["id"], "text": "C's words."})
+    assert_error(clash, 409, "was changed since you opened it")
+    assert "C's words." not in [s["text"] for s in latest(client, issue_id)["issue"]["editorial"]["sentences"]]
+
+    base = latest(client, issue_id)["version"]
+    first, second = doc["themes"][0]["id"], doc["themes"][1]["id"]
+    assert patch(client, issue_id, base, {"op": "rename_theme", "theme": first, "label": "named by A"}).status_code == 200
+    assert patch(client, issue_id, base, {"op": "rename_theme", "theme": second, "label": "named by B"}).status_code == 200
+    labels = [t["label"] for t in latest(client, issue_id)["issue"]["themes"]]
+    assert "named by A" in labels and "named by B" in labels
+    assert_error(patch(client, issue_id, base, {"op": "rename_theme", "theme": first, "label": "named by C"}), 409)
+
+    # through the form: the conflict page shows both texts and a way to keep either
+    token = csrf_of(client)
+    page = client.post(f"/issues/{issue_id}/change", headers={"accept": "text/html"}, data={
+        "csrf": token, "base_version": str(base - 2), "op": "edit_sentence", "sentence": one["id"],
+        "text": "D's words.", "back": "editorial"})
+    assert page.status_code == 409 and "A&#39;s words." in page.text and "D&#39;s words." in page.text
+    assert "Use mine" in page.text and "Keep this" in page.text
+
+
+def test_form_problems_are_shown_next_to_the_field(client: TestClient, issue: dict[str, Any]) -> None:
+    issue_id = issue["id"]
+    token = csrf_of(client)
+    current = latest(client, issue_id)
+    theme = current["issue"]["themes"][0]["id"]
+    answer = client.post(f"/issues/{issue_id}/change", headers={"accept": "text/html"}, data={
+        "csrf": token, "base_version": str(current["version"]), "op": "rename_theme", "theme": theme,
+        "label": "x" * 250, "back": "themes"})
+    assert answer.status_code == 400 and 'class="board"' in answer.text  # the themes page, not an error page
+    problem = re.search(r'<p class="problem"[^>]*>([^<]*)</p>', answer.text)
+    assert problem and problem.group(1) == "The theme&#39;s name is too long: at most 200 characters", problem
+    assert "String should have" not in answer.text
+    sentence = next(s for s in current["issue"]["editorial"]["sentences"] if s["theme"] == theme)
+    assert patch(client, issue_id, current["version"], {"op": "edit_sentence", "sentence": sentence["id"],
+                                                        "text": "An edit to keep."}).status_code == 200
+    refused = client.post(f"/issues/{issue_id}/change", headers={"accept": "text/html"}, data={
+        "csrf": token, "base_version": str(current["version"] + 1), "op": "regenerate_theme", "theme": theme,
+        "back": "editorial"})
+    assert refused.status_code == 400 and "drops them" in refused.text
+    assert latest(client, issue_id)["version"] == current["version"] + 1  # nothing saved
 
 
 def test_every_page_renders(client: TestClient, issue: dict[str, Any]) -> None:

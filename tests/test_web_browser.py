@@ -122,7 +122,7 @@ def test_an_editor_builds_edits_and_publishes_an_issue(editor: Editor) -> None:
     reasons = selected.first.locator(".why").inner_text()
     assert "shares the word" in reasons or "closest in meaning" in reasons, reasons
     assert not TECHNICAL.search(page.evaluate(VISIBLE_TEXT))
-    assert "BM25" in selected.first.locator("details.tech").inner_text()  # the numbers, behind the toggle
+    assert "BM25" in selected.first.locator("details.tech").text_content()  # the numbers, behind the toggle
     editor.shot("04-review")
 
     # 3. reject a work
