@@ -13,6 +13,7 @@ shared. Searches and builds take a lock: the embedding model runs one query at a
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import os
@@ -271,7 +272,8 @@ class EditorsDesk:
                             issue_id=issue_id, base_version=base_version, current_version=latest.version,
                             clashes=found, change=change)
                 changes = [merge.rebase(base.document, latest.document, c) for c in changes]
-            issue = VirtualIssue.from_dict(latest.document, source=f"issue {issue_id}")
+            # a copy: the changes must not reach the saved document (it is what they are compared with)
+            issue = VirtualIssue.from_dict(copy.deepcopy(latest.document), source=f"issue {issue_id}")
 
             def lookup(identifier: Any) -> IssueWork:
                 stored = library.get(str(identifier))
