@@ -451,6 +451,20 @@ def test_form_problems_are_shown_next_to_the_field(client: TestClient, issue: di
     assert latest(client, issue_id)["version"] == current["version"] + 1  # nothing saved
 
 
+def test_a_work_page_adds_the_work_to_an_issue(client: TestClient, issue: dict[str, Any]) -> None:
+    issue_id = issue["id"]
+    doc = latest(client, issue_id)["issue"]
+    known = {w["id"] for w in doc["works"]} | {c["id"] for c in doc["passed_over"]}
+    hits = client.get("/api/search", params={"q": "glaciers and water in the Pamirs", "k": 30}).json()["hits"]
+    outsider = next(h for h in hits if h["id"] not in known and h["ids"].get("doi"))
+    page = client.get(f"/works/{outsider['ids']['doi']}")
+    assert 'action="/issues/add-work"' in page.text
+    added = client.post("/issues/add-work", follow_redirects=False, data={
+        "csrf": csrf_of(client), "issue": str(issue_id), "work": outsider["ids"]["doi"]})
+    assert added.status_code == 303 and added.headers["location"].startswith(f"/issues/{issue_id}/review?saved=")
+    assert outsider["id"] in [w["id"] for w in latest(client, issue_id)["issue"]["works"]]
+
+
 def test_every_page_renders(client: TestClient, issue: dict[str, Any]) -> None:
     issue_id = issue["id"]
     for path in ("/", "/search", "/issues/new", "/login", "/api/docs", f"/issues/{issue_id}/review",
