@@ -128,8 +128,8 @@ def test_an_editor_builds_edits_and_publishes_an_issue(editor: Editor) -> None:
     # 3. reject a work
     victim = selected.nth(1)
     rejected_title = victim.locator(".title").inner_text()
-    victim.get_by_role("button", name="Reject").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        victim.get_by_role("button", name="Reject").click()
     assert "rejected “" in page.locator(".notice.ok").inner_text()
     assert rejected_title not in page.locator("li.candidate.selected .title").all_inner_texts()
     assert page.locator("li.candidate.rejected .title").first.inner_text() == rejected_title
@@ -158,8 +158,8 @@ def test_an_editor_builds_edits_and_publishes_an_issue(editor: Editor) -> None:
     # 5. rename the theme the works moved to
     label = page.locator(f"#label-{first_theme}")
     label.fill(RENAMED)
-    page.locator(f".theme-column[data-theme={first_theme}]").get_by_role("button", name="Rename").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.locator(f".theme-column[data-theme={first_theme}]").get_by_role("button", name="Rename").click()
     assert page.locator(f"#label-{first_theme}").input_value() == RENAMED
     assert "renamed theme" in page.locator(".notice.ok").inner_text()
     editor.shot("07-renamed")
@@ -173,8 +173,8 @@ def test_an_editor_builds_edits_and_publishes_an_issue(editor: Editor) -> None:
     page.wait_for_url(re.compile(rf"s={sentence_id}"))
     assert page.locator(".sentence-panel blockquote").count() >= 1  # the abstract sentence it rests on
     page.locator(".edit-sentence textarea").fill(EDITED)
-    page.get_by_role("button", name="Save the sentence").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save the sentence").click()
     edited = page.locator(f"a.sentence#{sentence_id}")
     assert edited.inner_text() == EDITED and "edited" in edited.get_attribute("class")
     assert RENAMED in page.locator("#editorial").inner_text()
@@ -186,8 +186,8 @@ def test_an_editor_builds_edits_and_publishes_an_issue(editor: Editor) -> None:
     assert EDITED in frame.locator("body").inner_text()
     editor.shot("09-preview", full=False)
     page.get_by_role("link", name="Publish").click()
-    page.get_by_role("button", name=re.compile(r"Publish version \d+")).click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile(r"Publish version \d+")).click()
     files = page.locator(".published").first.locator("td a").all_inner_texts()
     assert {"issue.html", "issue.ris", "issue.bib", "issue.csl.json", "issue.md", "issue.json"} <= set(files)
     editor.shot("10-publish")
@@ -252,11 +252,11 @@ def test_an_editor_repairs_the_selection(browser: Any, server: str, size: tuple[
         # 1. add a work found by searching inside the issue
         editor.goto(f"/issues/{issue}/review")
         page.locator("#add-q").fill(outsider["title"])
-        page.locator("form.add-search button").click()
-        page.wait_for_load_state("load")
+        with page.expect_navigation():
+            page.locator("form.add-search button").click()
         hit = page.locator("#add ol.hits li").filter(has_text=outsider["title"]).first
-        hit.get_by_role("button", name="Add to the issue").click()
-        page.wait_for_load_state("load")
+        with page.expect_navigation():
+            hit.get_by_role("button", name="Add to the issue").click()
         assert "accepted “" in page.locator(".notice.ok").inner_text()
         assert outsider["title"] in page.locator("li.candidate.selected .title").all_inner_texts()
         assert not TECHNICAL.search(page.evaluate(VISIBLE_TEXT))
@@ -264,19 +264,19 @@ def test_an_editor_repairs_the_selection(browser: Any, server: str, size: tuple[
         # 2. pin a work and edit the sentence that introduces it
         doc = document(server, issue)
         pinned = doc["issue"]["works"][0]
-        page.locator(f"#work-{pinned['id']}").get_by_role("button", name="Pin").click()
-        page.wait_for_load_state("load")
+        with page.expect_navigation():
+            page.locator(f"#work-{pinned['id']}").get_by_role("button", name="Pin").click()
         assert page.locator(f"#work-{pinned['id']} .tag.pin").count() == 1
         sentence = theme_sentence(document(server, issue), pinned["id"])
         editor.goto(f"/issues/{issue}/editorial")
-        page.locator(f"a.sentence#{sentence['id']}").click()
-        page.wait_for_load_state("load")
+        with page.expect_navigation():
+            page.locator(f"a.sentence#{sentence['id']}").click()
         box = page.locator("#sentence-text").bounding_box()
         assert box is not None and 0 <= box["y"] <= size[1] - box["height"] / 2, box  # opens where the sentence is
         mine = "The editors kept this work: it reads the protests through the state."
         page.locator("#sentence-text").fill(mine)
-        page.get_by_role("button", name="Save the sentence").click()
-        page.wait_for_load_state("load")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save the sentence").click()
         assert page.locator(f"a.sentence#{sentence['id']}").inner_text() == mine
 
         # 3. correct the brief and search again: the pin and the edit are kept
@@ -294,13 +294,13 @@ def test_an_editor_repairs_the_selection(browser: Any, server: str, size: tuple[
         # 4. reject a work: the next candidate takes its place; Undo brings it back
         count = page.locator("li.candidate.selected").count()
         victim = next(w for w in doc["issue"]["works"] if w["id"] != pinned["id"])
-        page.locator(f"#work-{victim['id']}").get_by_role("button", name="Reject").click()
-        page.wait_for_load_state("load")
+        with page.expect_navigation():
+            page.locator(f"#work-{victim['id']}").get_by_role("button", name="Reject").click()
         assert "in its place" in page.locator(".notice.ok").inner_text()
         assert page.locator("li.candidate.selected").count() == count
         assert victim["title"] not in page.locator("li.candidate.selected .title").all_inner_texts()
-        page.locator(".notice.ok").get_by_role("button", name="Undo").click()
-        page.wait_for_load_state("load")
+        with page.expect_navigation():
+            page.locator(".notice.ok").get_by_role("button", name="Undo").click()
         assert victim["title"] in page.locator("li.candidate.selected .title").all_inner_texts()
         assert page.evaluate("document.documentElement.scrollWidth") <= size[0]
         editor.shot(f"14-repaired-{size[0]}")
@@ -321,8 +321,8 @@ def test_two_editors_never_lose_an_edit(browser: Any, server: str) -> None:
 
         def edit(editor: Editor, sentence: str, text: str) -> None:
             editor.page.locator("#sentence-text").fill(text)
-            editor.page.get_by_role("button", name="Save the sentence").click()
-            editor.page.wait_for_load_state("load")
+            with editor.page.expect_navigation():
+                editor.page.get_by_role("button", name="Save the sentence").click()
 
         # different sentences: both land, whoever saves second
         a.goto(f"/issues/{issue}/editorial?s={first['id']}")
@@ -347,9 +347,10 @@ def test_two_editors_never_lose_an_edit(browser: Any, server: str) -> None:
 
         # "Go back" and save again: Chromium must not resubmit B's text over A's
         b.page.get_by_role("link", name="Go back").click()
-        b.page.wait_for_load_state("load")
-        b.page.get_by_role("button", name="Save the sentence").click()
-        b.page.wait_for_load_state("load")
+        b.page.wait_for_url(re.compile(r"/editorial\?s="))
+        b.page.locator("#sentence-text").wait_for()
+        with b.page.expect_navigation():
+            b.page.get_by_role("button", name="Save the sentence").click()
         current = document(server, issue)["issue"]["editorial"]["sentences"]
         assert "A's version of the third sentence." in [s["text"] for s in current]
         assert "B's version of the third sentence." not in [s["text"] for s in current]
@@ -358,8 +359,8 @@ def test_two_editors_never_lose_an_edit(browser: Any, server: str) -> None:
         b.goto(f"/issues/{issue}/editorial?s={third['id']}")
         edit(b, third["id"], "B's version of the third sentence.")
         if b.page.locator(".choice.mine").count():
-            b.page.locator(".choice.mine").get_by_role("button", name="Use mine").click()
-            b.page.wait_for_load_state("load")
+            with b.page.expect_navigation():
+                b.page.locator(".choice.mine").get_by_role("button", name="Use mine").click()
         texts = [s["text"] for s in document(server, issue)["issue"]["editorial"]["sentences"]]
         assert "B's version of the third sentence." in texts and "A's words for the first sentence." in texts
 
@@ -412,8 +413,8 @@ def test_a_published_issue_has_one_stable_address(editor: Editor, server: str) -
     issue = new_issue(server, size=6)
     editor.goto(f"/issues/{issue}/publish")
     assert "Draft" in page.locator("main").inner_text()
-    page.get_by_role("button", name=re.compile(r"Publish version 1")).click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile(r"Publish version 1")).click()
     permalink = page.locator("a.permalink")
     address = permalink.get_attribute("href")
     assert address == f"/published/issue-{issue}/issue.html"
@@ -423,13 +424,13 @@ def test_a_published_issue_has_one_stable_address(editor: Editor, server: str) -
     assert changed.status_code == 200, changed.text
     editor.goto(f"/issues/{issue}/publish")
     assert "The border, seen again" in page.locator("#changes-since").inner_text()
-    page.get_by_role("button", name=re.compile(r"Publish version 2")).click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile(r"Publish version 2")).click()
     editor.goto(address)
     assert "The border, seen again" in page.locator("body").inner_text()
     editor.goto(f"/published/issue-{issue}/v1/issue.html")
     assert first_title in page.locator("body").inner_text()
     editor.goto(f"/issues/{issue}/history")
-    marks = page.locator("li.version .tag.published").all_inner_texts()
+    marks = page.locator("li.version .tag.is-published").all_inner_texts()
     assert len(marks) == 2 and any("address shows it" in m for m in marks), marks
     assert "address shows it" in page.locator("li#v2").inner_text()
