@@ -434,3 +434,26 @@ def test_a_published_issue_has_one_stable_address(editor: Editor, server: str) -
     marks = page.locator("li.version .tag.is-published").all_inner_texts()
     assert len(marks) == 2 and any("address shows it" in m for m in marks), marks
     assert "address shows it" in page.locator("li#v2").inner_text()
+
+
+def test_screening_by_keyboard_and_in_bulk(editor: Editor, server: str) -> None:
+    """j/k move between works, x ticks one, and one bulk action rejects every ticked work (each
+    replaced by the next candidate); the lists show each work's abstract."""
+    page = editor.page
+    issue = new_issue(server, size=6)
+    editor.goto(f"/issues/{issue}/review")
+    assert page.locator("li.candidate:not(.selected) .snippet").count() > 0
+    page.keyboard.press("j")
+    first = page.evaluate("document.activeElement.dataset.work")
+    page.keyboard.press("x")
+    page.keyboard.press("j")
+    second = page.evaluate("document.activeElement.dataset.work")
+    page.keyboard.press("x")
+    assert first != second and page.locator("#bulk-selected").count() == 1
+    assert page.locator("input.tick:checked").count() == 2
+    with page.expect_navigation():
+        page.get_by_role("button", name="Reject ticked").click()
+    assert page.locator("li.candidate.selected").count() == 6
+    selected = page.locator("li.candidate.selected").evaluate_all("(cards) => cards.map((c) => c.dataset.work)")
+    assert first not in selected and second not in selected
+    assert page.locator("li.candidate.rejected").count() == 2

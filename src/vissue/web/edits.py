@@ -176,7 +176,7 @@ def reject(issue: VirtualIssue, work_id: int) -> str:
     """Take a work out of the issue; it goes back among the passed-over candidates."""
     work = _work(issue, work_id)
     if is_pinned(issue, work_id):
-        raise InputError(f"work {work_id} ({short_title(work.title)}) is pinned: unpin it before rejecting it")
+        raise InputError(f"“{short_title(work.title)}” is pinned: unpin it before rejecting it")
     issue.works = [w for w in issue.works if w.id != work_id]
     for theme in issue.themes:
         theme.works = [i for i in theme.works if i != work_id]
@@ -216,7 +216,7 @@ def replace_rejected(issue: VirtualIssue, rejected_id: int, theme_id: str | None
 def accept(issue: VirtualIssue, work: IssueWork, theme_id: str | None = None) -> str:
     """Put a work (a passed-over candidate, or any work of the library) into the issue."""
     if any(w.id == work.id for w in issue.works):
-        raise InputError(f"work {work.id} ({short_title(work.title)}) is already in the issue")
+        raise InputError(f"“{short_title(work.title)}” is already in the issue")
     theme = _theme(issue, theme_id) if theme_id else None
     issue.works.append(work)
     if theme is not None:
