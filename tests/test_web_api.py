@@ -482,7 +482,7 @@ def test_a_new_issue_through_the_forms(client: TestClient) -> None:
     event = gold()["event"]
     brief = client.post("/issues/brief", data={"csrf": token, "event": event, "journal": CPCS, "size": "6"})
     assert brief.status_code == 200 and "What vissue understood" in brief.text
-    places = re.search(r'<textarea name="places" rows="4">([^<]*)</textarea>', brief.text).group(1)
+    places = re.search(r'<textarea name="places"[^>]*>([^<]*)</textarea>', brief.text).group(1)
     assert "Kazakhstan" in places.splitlines()
     created = client.post("/issues/create", follow_redirects=False, data={
         "csrf": token, "event": event, "edited_brief": "1", "journal": CPCS, "size": "6", "themes": "3",
@@ -496,7 +496,8 @@ def test_a_new_issue_through_the_forms(client: TestClient) -> None:
     assert doc["brief"]["key_phrases"] == ["fuel price rise", "violent repression"]
     bad = client.post("/issues/brief", data={"csrf": token, "event": event, "size": "many"},
                       headers={"accept": "text/html"})
-    assert bad.status_code == 400 and "size: &#39;many&#39; is not a whole number" in bad.text
+    assert bad.status_code == 400 and "What happened?" in bad.text  # the form again, the problem next to it
+    assert '<p class="problem" id="problem" role="alert">Size: &#39;many&#39; is not a whole number' in bad.text
 
 
 # ---- concurrency through a real server -------------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..editorial.sentences import content_words
+from ..editorial.sentences import content_words, word_tokens
 
 #: The reasons the desk itself writes when an editor acts: shown as they are.
 EDITOR_PREFIXES = ("accepted by the editor", "rejected by the editor", "added in place of", "kept: pinned")
@@ -22,17 +22,24 @@ CLOSENESS_STEPS = (10, 50, 100)
 MAX_WORDS = 5
 
 
-def event_words(brief: dict[str, Any]) -> list[str]:
-    """The content words of the event's search query (its text when there is no query), once each."""
-    return list(dict.fromkeys(content_words(str(brief.get("query") or brief.get("text") or ""))))
+def event_words(brief: dict[str, Any]) -> dict[str, str]:
+    """The content words of the event's search query (its text when there is no query): each
+    folded form, once, with the word as the event writes it ("kyrgyzstan" -> "Kyrgyzstan")."""
+    text = str(brief.get("query") or brief.get("text") or "")
+    content = set(content_words(text))
+    words: dict[str, str] = {}
+    for folded, start, end in word_tokens(text):
+        if folded in content and folded not in words:
+            words[folded] = text[start:end]
+    return words
 
 
-def shared_words(words: list[str], text: str) -> list[str]:
+def shared_words(words: dict[str, str], text: str) -> list[str]:
     present = set(content_words(text))
-    return [w for w in words if w in present]
+    return [shown for folded, shown in words.items() if folded in present]
 
 
-def plain_reason(why: dict[str, Any] | None, words: list[str], text: str) -> str:
+def plain_reason(why: dict[str, Any] | None, words: dict[str, str], text: str) -> str:
     """One line: the words it shares with the event, how close in meaning it is, what it names."""
     why = why or {}
     parts = []
