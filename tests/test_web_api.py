@@ -133,7 +133,7 @@ def assert_error(answer: httpx.Response, status: int, fragment: str = "") -> dic
 def csrf_of(client: TestClient) -> str:
     page = client.get("/")
     token = re.search(r'<meta name="csrf-token" content="([^"]+)">', page.text)
-    assert token and client.cookies.get("vissue_csrf") == token.group(1)
+    assert token and client.cookies.get("vissue_csrf") not in (None, token.group(1))  # bound to the server
     return token.group(1)
 
 

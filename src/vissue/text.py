@@ -140,3 +140,17 @@ def name_list(names: list[str]) -> str:
 def is_shouting(text: str | None) -> bool:
     """True when a text has letters and none of them is lower case."""
     return bool(text) and any(c.isalpha() for c in text) and not any(c.islower() for c in text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_surrogate(text: str) -> bool:
+    """Whether `text` holds a lone UTF-16 surrogate ("\\ud800" from JSON, a non-UTF-8 file name):
+    such text cannot be encoded, stored or embedded."""
+    return _SURROGATE.search(text) is not None
+
+
+def replace_surrogates(text: str) -> str:
+    """`text` with each lone surrogate replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)

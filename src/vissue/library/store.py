@@ -41,6 +41,11 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _storable_int(value: int) -> bool:
+    """Whether SQLite can hold the number (a 64-bit signed integer): a larger id names nothing."""
+    return -(2 ** 63) <= value < 2 ** 63
+
+
 def _hash(*parts: str) -> str:
     digest = hashlib.sha256()
     for part in parts:
@@ -147,9 +152,20 @@ class Library:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Everything written inside commits together, or not at all."""
+        """Everything written inside commits together, or not at all.
+
+        Inside another transaction it is a savepoint: an error rolls back what was written
+        inside it only, and the caller decides whether the rest stands.
+        """
         if self.db.in_transaction:
-            yield
+            self.db.execute("SAVEPOINT nested")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK TO nested")
+                self.db.execute("RELEASE nested")
+                raise
+            self.db.execute("RELEASE nested")
             return
         self.db.execute("BEGIN IMMEDIATE")
         try:
@@ -162,7 +178,17 @@ class Library:
     # -- writing -----------------------------------------------------------------------------
 
     def add(self, work: Work) -> AddResult:
-        """Add one record: a new work, merged into the work it duplicates, or already known."""
+        """Add one record: a new work, merged into the work it duplicates, or already known.
+
+        A record the database cannot hold (text that cannot be encoded, a number too large)
+        raises InputError and writes nothing.
+        """
+        try:
+            return self._add(work)
+        except (UnicodeError, OverflowError, RecursionError, sqlite3.InterfaceError) as e:
+            raise InputError(f"the record cannot be stored ({type(e).__name__}: {e})") from e
+
+    def _add(self, work: Work) -> AddResult:
         origin = work.origin
         raw = origin.raw if origin else json.dumps(work.to_dict(), sort_keys=True)
         fmt = origin.format if origin else "api"
@@ -315,6 +341,8 @@ class Library:
         return StoredWork(row[0], Work.from_dict(json.loads(row[1])), row[3], json.loads(row[2]), row[4])
 
     def _load(self, work_id: int) -> StoredWork:
+        if not _storable_int(work_id):
+            raise NotFoundError(f"no work with library id {work_id}")
         row = self.db.execute(f"{self._SELECT} WHERE w.id = ?", (work_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no work with library id {work_id}")
@@ -353,6 +381,11 @@ class Library:
         )
         return [{"id": r[0], "venue_id": r[1], "year": r[2], "doc_type": r[3], "title": r[4] or "",
                  "abstract": r[5] or "", "keywords": json.loads(r[6] or "[]")} for r in rows]
+
+    def reference_lists(self) -> list[tuple[int, list[str]]]:
+        """(work id, its cited references as the records give them) for every work, by id."""
+        rows = self.db.execute("SELECT id, json_extract(data, '$.references') FROM works ORDER BY id")
+        return [(r[0], json.loads(r[1] or "[]")) for r in rows]
 
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM works").fetchone()[0])
@@ -435,14 +468,13 @@ class Library:
 
     def load_issue(self, issue_id: int, version: int | None = None) -> IssueVersion:
         """The latest version of an issue, or the one asked for."""
-        if version is None:
-            version = self._latest_issue_version(issue_id)
+        latest = self._latest_issue_version(issue_id)  # NotFoundError when there is no such issue
+        version = latest if version is None else version
         row = self.db.execute(
             "SELECT document, note, author, created, restored_from FROM issue_versions"
             " WHERE issue_id = ? AND version = ?", (issue_id, version),
-        ).fetchone()
+        ).fetchone() if _storable_int(version) else None
         if row is None:
-            latest = self._latest_issue_version(issue_id)
             raise NotFoundError(f"virtual issue {issue_id} has no version {version} (versions 1 to {latest})")
         return IssueVersion(issue_id, version, json.loads(row[0]), row[1], row[2], row[3], row[4])
 
@@ -461,6 +493,8 @@ class Library:
         return [dict(zip(("id", "title", "version", "created", "updated"), r, strict=True)) for r in rows]
 
     def _latest_issue_version(self, issue_id: int) -> int:
+        if not _storable_int(issue_id):
+            raise NotFoundError(f"no virtual issue with id {issue_id} in this library")
         row = self.db.execute("SELECT version FROM issues WHERE id = ?", (issue_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no virtual issue with id {issue_id} in this library")

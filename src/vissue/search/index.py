@@ -18,6 +18,7 @@ import numpy as np
 
 from ..library.store import Library
 from .lexical import Bm25Index
+from .references import ReferenceIndex
 from .semantic import Embedder, SemanticIndex, embed_works
 
 Progress = Callable[[int, int], None]
@@ -38,6 +39,7 @@ class SearchIndex:
     catalogue: list[dict[str, Any]]  # id, venue_id, year, doc_type, title, abstract, keywords
     lexical: Bm25Index
     semantic: SemanticIndex
+    references: ReferenceIndex  # rows in catalogue order
     embedder: Embedder
     state: str
 
@@ -57,7 +59,12 @@ class SearchIndex:
             work_ids, matrix = embed_works(library, embedder, progress=progress)
             semantic = SemanticIndex(work_ids, matrix, model=embedder.name, stamp=state)
             semantic.save(library.path)
-        return cls(library.path, catalogue, lexical, semantic, embedder, state)
+        references = ReferenceIndex.load(library.path, stamp=state)
+        if references is None:
+            lists = dict(library.reference_lists())
+            references = ReferenceIndex.build(ids, [lists.get(i, []) for i in ids], stamp=state)
+            references.save(library.path)
+        return cls(library.path, catalogue, lexical, semantic, references, embedder, state)
 
     @cached_property
     def texts(self) -> list[str]:

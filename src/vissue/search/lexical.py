@@ -1,7 +1,7 @@
 """Lexical search: BM25 over title, abstract and keywords (bm25s, sparse matrices).
 
 bm25s was chosen by measurement: it indexes the 2,795 works of the WoS library in ~0.2 s and
-scores a query against all of them in well under a millisecond (benchmarks/search_quality.py
+scores a query against all of them in well under a millisecond (benchmarks/quality.py
 and benchmarks/search_speed.py). Tokens are lower-cased, English stop words dropped, and
 stemmed with the Snowball stemmer (PyStemmer) so that 'protests' finds 'protest'.
 """
@@ -59,6 +59,10 @@ class Bm25Index:
         found = bm25s.tokenize([query], token_pattern=_TOKEN, stopwords="en", stemmer=self._stemmer,
                                return_ids=False, show_progress=False)[0]
         return [t for t in found if t in self._vocab]
+
+    def stem(self, word: str) -> str:
+        """A lower-case word as the index stores it (its Snowball stem)."""
+        return self._stemmer.stemWord(word) if self._stemmer is not None else word
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every indexed work, in the order of `self.ids`."""

@@ -31,6 +31,7 @@ from ..brief.event import EventBrief
 from ..build import BuildOptions, build_issue, issue_work, write_issue
 from ..errors import ConflictError, InputError, NotFoundError, VissueError
 from ..issue import IssueWork, VirtualIssue
+from ..json_input import loads
 from ..library.store import IssueVersion, Library, StoredWork
 from ..profile import Profile, load_profile
 from ..search.index import SearchIndex
@@ -162,7 +163,7 @@ class EditorsDesk:
             raise InputError("the event text is empty: give a paragraph describing the event")
         if text.lstrip().startswith("{"):  # a brief as JSON (never a path: the server reads no file for a user)
             try:
-                data = json.loads(text)
+                data = loads(text, source="the brief")
             except json.JSONDecodeError as e:
                 raise InputError(f"the brief is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from e
             return EventBrief.from_dict(data)

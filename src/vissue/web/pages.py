@@ -25,7 +25,7 @@ from .desk import EditorsDesk, IssueOptions
 from .edits import OPS, review_state
 from .models import Change
 from .responses import STATIC, templates
-from .security import AUTH_COOKIE, CSRF_FIELD, DOCUMENT_POLICY, auth_digest, csrf_ok
+from .security import AUTH_COOKIE, CSRF_FIELD, DOCUMENT_POLICY, client_of, cookies, csrf_ok
 
 router = APIRouter(include_in_schema=False)
 CHANGE = TypeAdapter(Change)
@@ -594,17 +594,25 @@ async def login(request: Request) -> Response:
         return RedirectResponse(target, status_code=303)
     import hmac
 
-    if not hmac.compare_digest(form.get("token", "").encode(), token.encode()):
+    guard = request.app.state.guard
+    client = client_of(request.scope)
+    wait = guard.throttle.retry_after(client)
+    if wait:
+        raise HTTPException(429, f"too many wrong tokens from {client}: try again in {wait} s",
+                            headers={"Retry-After": str(wait)})
+    if not hmac.compare_digest(form.get("token", "").encode("utf-8", "replace"), token.encode()):
+        guard.throttle.failed(client)
         await asyncio.sleep(0.5)  # slows guessing
         return page(request, "login.html", status=401, title="Sign in · vissue", next=target, wrong=True)
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(AUTH_COOKIE, auth_digest(token), httponly=True, samesite="strict", path="/")
+    response.set_cookie(AUTH_COOKIE, guard.sessions.start(), httponly=True, samesite="strict", path="/")
     return response
 
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
     await read_form(request)
+    request.app.state.guard.sessions.end(cookies(request.scope).get(AUTH_COOKIE, ""))
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(AUTH_COOKIE, path="/")
     return response
