@@ -261,6 +261,8 @@ class EditorsDesk:
                      note: str | None, author: str, refuse_no_op: bool) -> IssueVersion:
         with self.library() as library:
             latest = library.load_issue(issue_id)
+            if base_version > latest.version:  # a version that does not exist yet: refused as stale
+                library.expect_issue_version(issue_id, base_version)
             if latest.version != base_version:
                 base = library.load_issue(issue_id, base_version)
                 for change in changes:
@@ -277,8 +279,7 @@ class EditorsDesk:
             issue = VirtualIssue.from_dict(copy.deepcopy(latest.document), source=f"issue {issue_id}")
 
             def lookup(identifier: Any) -> IssueWork:
-                stored = library.get(str(identifier))
-                return issue_work(stored, _no_candidate(stored), "accepted by the editor")
+                return _outside_work(library.get(str(identifier)), "accepted by the editor")
 
             notes = [edits.apply_change(issue, change, lookup=lookup) for change in changes]
             if refuse_no_op and issue.to_dict() == latest.document:
@@ -310,8 +311,7 @@ class EditorsDesk:
             _describe_passed_over(issue, library)
 
             def lookup(identifier: Any) -> IssueWork:
-                stored = library.get(str(identifier))
-                return issue_work(stored, _no_candidate(stored), "kept: pinned by the editor")
+                return _outside_work(library.get(str(identifier)), "kept: pinned by the editor")
 
             notes = edits.carry_over(old, issue, lookup=lookup)
             return library.save_issue(issue_id, issue.to_dict(), base_version=base_version, author=author,
@@ -412,10 +412,15 @@ def _mtime(path: Path) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(os.stat(path).st_mtime))
 
 
-def _no_candidate(stored: StoredWork) -> Candidate:
-    """For a work the editor adds from outside the candidates: it was not ranked."""
-    return Candidate(id=stored.id, rank=0, score=0.0, lexical_rank=None, lexical_score=0.0, semantic_rank=0,
-                     semantic_score=0.0, title=stored.work.title or "", year=stored.work.year)
+def _outside_work(stored: StoredWork, reason: str) -> IssueWork:
+    """A work the editor adds from outside the candidates: it was not ranked, so it carries no
+    ranking's reasons, only the editor's."""
+    unranked = Candidate(id=stored.id, rank=0, score=0.0, lexical_rank=None, lexical_score=0.0, semantic_rank=0,
+                         semantic_score=0.0, title=stored.work.title or "", year=stored.work.year)
+    work = issue_work(stored, unranked, reason)
+    for key in ("why", "details"):
+        work.why.pop(key, None)
+    return work
 
 
 def _describe_passed_over(issue: VirtualIssue, library: Library) -> None:

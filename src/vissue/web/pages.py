@@ -24,7 +24,7 @@ from . import merge, reasons
 from .desk import EditorsDesk, IssueOptions
 from .edits import OPS, review_state
 from .models import Change
-from .responses import STATIC, templates
+from .responses import STATIC, templates, wants_html
 from .security import AUTH_COOKIE, CSRF_FIELD, DOCUMENT_POLICY, client_of, cookies, csrf_ok
 
 router = APIRouter(include_in_schema=False)
@@ -106,8 +106,8 @@ def snippet(text: str | None, limit: int = 320) -> str:
 
 
 templates.env.globals.update(authors_short=authors_short, doi_url=doi_url, work_line=work_line,
-                             provenance=provenance, tabs=TABS, quote=quote, plain_reason=reasons.plain_reason,
-                             editor_reason=reasons.editor_reason, without_ids=reasons.without_ids, snippet=snippet)
+                             provenance=provenance, tabs=TABS, quote=quote, editor_reason=reasons.editor_reason,
+                             without_ids=reasons.without_ids, snippet=snippet)
 
 
 def _issue_context(request: Request, issue_id: int, tab: str, version: int | None = None) -> dict[str, Any]:
@@ -120,8 +120,7 @@ def _issue_context(request: Request, issue_id: int, tab: str, version: int | Non
     return {"issue_id": issue_id, "saved": saved, "issue": issue, "latest": latest, "tab": tab, "flash": flash,
             "themes": themes, "review": review_state(issue), "title": f"{issue.title} · {dict(TABS)[tab]}",
             "stale": saved.version != latest, "current_published": current,
-            "problem": None, "event_words": reasons.event_words(issue.brief),
-            "titles": {w.id: w.title for w in issue.works}}
+            "problem": None, "titles": {w.id: w.title for w in issue.works}}
 
 
 def _render_tab(request: Request, issue_id: int, tab: str, *, status: int = 200, **extra: Any) -> HTMLResponse:
@@ -156,7 +155,7 @@ def search_page(request: Request, q: str = "", journal: str = "", since: str = "
         browse = d.browse(journal=journal or None, since=since_year, until=until_year,
                           page=_int(request.query_params.get("page"), "page") or 1)
     return page(request, "search.html", title=f"{q or 'Search'} · vissue", params=params, hits=hits,
-                issues=d.issues(), event_words=reasons.event_words({"text": q}), titles={},
+                issues=d.issues(), titles={},
                 browse=browse, venues=d.venues()[:200],
                 next_page=urlencode({**params, "page": (browse["page"] + 1) if browse else 1}),
                 prev_page=urlencode({**params, "page": (browse["page"] - 1) if browse else 1}))
@@ -192,6 +191,7 @@ async def brief_page(request: Request) -> HTMLResponse:
         brief = await run_in_threadpool(desk(request).brief, form.get("event", ""))
         _options(form)  # bad options are reported now, before the editor edits the brief
     except InputError as problem:
+        _only_for_pages(request, problem)
         return page(request, "issue_new.html", status=400, title="New issue · vissue", venues=venues, form=form,
                     problem=_sentence_case(str(problem)))
     return page(request, "issue_brief.html", title="The brief · vissue", values=brief_values(brief), form=form,
@@ -204,6 +204,13 @@ def brief_values(brief: Any) -> dict[str, str]:
     return {"event": brief.text, "query": brief.query, "places": "\n".join(p.name for p in brief.places),
             "actors": "\n".join(a.name for a in brief.actors), "key_phrases": "\n".join(brief.key_phrases),
             "period_start": (period.start or "") if period else "", "period_end": (period.end or "") if period else ""}
+
+
+def _only_for_pages(request: Request, problem: InputError) -> None:
+    """A problem is shown on the page next to its field for a browser; any other client gets it
+    in the one error shape (raised again)."""
+    if not wants_html(request.scope):
+        raise problem
 
 
 def _sentence_case(message: str) -> str:
@@ -241,6 +248,7 @@ async def create_issue(request: Request) -> Response:
         parsed = await run_in_threadpool(_brief_from_form, request, form)
         saved = await run_in_threadpool(d.create_issue, parsed, _options(form), author="web")
     except InputError as problem:
+        _only_for_pages(request, problem)
         if not (form.get("event") or "").strip() or not form.get("edited_brief"):
             return page(request, "issue_new.html", status=400, title="New issue · vissue", venues=d.venues()[:200],
                         form=form, problem=_sentence_case(str(problem)))
@@ -449,9 +457,12 @@ async def _apply_form_changes(request: Request, issue_id: int, form: dict[str, s
         saved = await run_in_threadpool(lambda: d.change_issue(issue_id, changes, base_version=base, author="web",
                                                                refuse_no_op=True))
     except merge.EditConflict as conflict:
+        if not wants_html(request.scope):
+            raise
         return page(request, "conflict.html", status=409, issue_id=issue_id, conflict=conflict,
                     back=back, title="Someone else changed this · vissue", **_conflict_context(request, issue_id))
     except InputError as problem:
+        _only_for_pages(request, problem)
         first = changes[0] if changes else form
         return _render_tab(request, issue_id, back, status=400, problem=_problem_for(first, str(problem)),
                            s=first.get("sentence") if back == "editorial" else None)
@@ -478,15 +489,17 @@ async def change_issue(request: Request, issue_id: int) -> Response:
     try:
         change = _change_from_form(form)
     except InputError as problem:
+        _only_for_pages(request, problem)
         return _render_tab(request, issue_id, back, status=400, problem=_problem_for(form, str(problem)),
                            s=form.get("sentence") if back == "editorial" else None)
     if change["op"] == "regenerate_theme" and not form.get("drop_edits"):
         _, issue, _ = desk(request).load(issue_id)
         edited = [x for x in issue.sentences if x.theme == change["theme"] and x.edited]
         if edited:
-            return _render_tab(request, issue_id, "editorial", status=400, problem=_problem_for(change, (
-                f"this paragraph has {len(edited)} edited sentence{'s' if len(edited) > 1 else ''}: regenerating "
-                "it drops them. Tick “drop my edits” to write it anew")))
+            problem = InputError(f"this paragraph has {len(edited)} edited sentence{'s' if len(edited) > 1 else ''}: "
+                                 "regenerating it drops them. Tick “drop my edits” to write it anew")
+            _only_for_pages(request, problem)
+            return _render_tab(request, issue_id, "editorial", status=400, problem=_problem_for(change, str(problem)))
     return await _apply_form_changes(request, issue_id, form, [change], back)
 
 
@@ -533,6 +546,7 @@ async def rerun_issue(request: Request, issue_id: int) -> Response:
         brief = await run_in_threadpool(_brief_from_form, request, form)
         saved = await run_in_threadpool(desk(request).rerun_issue, issue_id, brief, base_version=base, author="web")
     except InputError as problem:
+        _only_for_pages(request, problem)
         return _render_tab(request, issue_id, "brief", status=400, values=form,
                            problem={"op": "rerun", "target": "", "message": str(problem)[:1].upper() + str(problem)[1:]})
     return RedirectResponse(f"/issues/{issue_id}/review?saved={saved.version}", status_code=303)
