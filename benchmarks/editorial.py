@@ -104,8 +104,9 @@ def count(issue) -> dict[str, object]:
     findings = review(issue)
     kinds = Counter(f.kind for f in findings)
     theme = [s for s in issue.sentences if s.part == "theme"]
-    lengths = [len(gist_text(s).split()) for s in theme if s.works]
-    openings = Counter(" ".join(s.text.split()[:2]) for s in issue.sentences if s.part in ("theme", "lead-in"))
+    works = {w.id: w for w in issue.works}
+    lengths = [len(gist_text(s, works).split()) for s in theme if s.works]
+    openings = Counter(" ".join(s.text.split()[:2]) for s in theme)
     top = openings.most_common(1)[0] if openings else ("", 0)
     return {
         "works": len(issue.works),
@@ -120,9 +121,8 @@ def count(issue) -> dict[str, object]:
         "mean gist": round(statistics.mean(lengths), 1) if lengths else 0.0,
         "max gist": max(lengths, default=0),
         "grouped": sum(1 for s in theme if len(s.works) > 1),
-        "lead-ins": sum(1 for s in issue.sentences if s.part == "lead-in"),
-        "ties": sum(1 for s in issue.sentences if s.part == "framing" and "event" in s.text.lower()
-                    or s.part == "tie"),
+        "lead-ins": sum(1 for s in theme if not s.works),
+        "ties": max(0, sum(1 for s in issue.sentences if s.part == "framing") - 1),
     }
 
 

@@ -52,14 +52,13 @@ class Finding:
 
 # ---- references that point outside the sentence --------------------------------------------
 
-_SELF = frozenset("article paper study essay work chapter book analysis research volume issue contribution".split())
+_SELF = frozenset(["article", "paper", "study", "essay", "work", "chapter", "book", "analysis", "research", "volume", "issue", "contribution"])
 _DEMONSTRATIVE = re.compile(r"\b(these|those|this|such|said)\s+(?:[a-z]+(?:-[a-z]+)?\s+){0,2}?([a-z]+(?:-[a-z]+)*)\b",
                             re.IGNORECASE)
 _HERE = re.compile(r"\b(?:here(?:in)?|aforementioned|above-mentioned|the (?:former|latter)|hereafter)\b",
                    re.IGNORECASE)
-_PRONOUN = frozenset("it its he she his him her they them".split())
-_NOT_NOUNS = frozenset("as is are was were has have had will would can could may might should must "
-                       "does did that which who".split())
+_PRONOUN = frozenset(["it", "its", "he", "she", "his", "him", "her", "they", "them"])
+_NOT_NOUNS = frozenset(["as", "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "may", "might", "should", "must", "does", "did", "that", "which", "who"])
 
 
 def dangling(text: str) -> str | None:
@@ -73,8 +72,10 @@ def dangling(text: str) -> str | None:
         word, noun = m.group(1).lower(), m.group(2).lower()
         if word == "such" and noun in ("as", "that"):
             continue
-        if noun in _NOT_NOUNS or noun in _SELF:
+        if noun in _SELF:
             continue
+        if noun in _NOT_NOUNS:  # 'this is …': a pronoun, pointing back
+            return m.group()
         before = {stem(w) for w, _, _ in word_tokens(text[:m.start()])}
         nouns = [w for w, _, _ in word_tokens(m.group())[1:]]
         if not any(stem(n) in before for n in nouns):
@@ -98,7 +99,7 @@ _FIRST = re.compile(r"\b(?:we|our|ours|ourselves|us|my|me)\b", re.IGNORECASE)
 _I = re.compile(r"(?<!War )(?<!Phase )(?<!Part )(?<!Type )(?<!Wave )\bI\b(?= [a-z])")
 _REPORT = (r"(?:argu|contend|find|found|show|demonstrat|conclud|report|not|observ|suggest|indicat|reveal|"
            r"confirm|establish|claim|stat|maintain|highlight|emphasi[sz])\w*")
-_NESTED = re.compile(rf"\b{_REPORT}\s+that\b(?:\s+\S+){{0,8}}?\s+{_REPORT}\s+that\b", re.IGNORECASE)
+_NESTED = re.compile(rf"\b{_REPORT}\s+that\b(?:\s+\S+){{0,14}}?\s+{_REPORT}\s+that\b", re.IGNORECASE)
 CONNECTIVES = ("moreover", "furthermore", "however", "in addition", "additionally", "also", "thus",
                "therefore", "hence", "nevertheless", "nonetheless", "finally", "firstly", "first",
                "secondly", "second", "thirdly", "third", "in other words", "in this regard",
@@ -132,7 +133,7 @@ def leftover_connective(gist: str, head_end: int) -> str | None:
                      r"again|likewise|similarly)\s)", rest, re.IGNORECASE)
     if after:
         return after.group().strip()
-    body = re.sub(rf"^\S+\s+that\s+", "", rest) if re.match(rf"^\S+\s+that\s", rest) else None
+    body = re.sub(r"^\S+\s+that\s+", "", rest) if re.match(r"^\S+\s+that\s", rest) else None
     if body is not None:
         m = _CONNECTIVE.match(body)
         if m:
