@@ -84,7 +84,7 @@ def collapse_nesting(text: str, subject: str, plural: bool) -> str:
     return text
 
 
-_PARENS = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
+_PARENS = re.compile(r"\s+[(\[][^()\[\]]*[)\]](?=[\s.,;:]|$)")
 _EXAMPLE = r"(?:such as|including|e\.g\.,?|for example,?|for instance,?|namely|i\.e\.,?)"
 _EXAMPLES = re.compile(rf",\s{_EXAMPLE}\s[^,;:]*?(?:,(?=\s)|(?=[;:]|\.?$))|\s{_EXAMPLE}\s[^,;:]*?(?=,\s|[;:]|\.?$)")
 _ASIDE = re.compile(r",\s(?:which|who|whose|where|while|whereas|although|though|particularly|especially|"

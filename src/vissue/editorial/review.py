@@ -95,7 +95,7 @@ def dangling_pronoun(body: str) -> str | None:
 
 # ---- the writer's voice, nesting, leftovers ----------------------------------------------------
 
-_FIRST = re.compile(r"\b(?:we|our|ours|ourselves|us|my|me)\b", re.IGNORECASE)
+_FIRST = re.compile(r"\b(?:[Ww]e|[Oo]urs?|[Oo]urselves|us|[Mm]y|me)\b")  # 'US' is a country
 _I = re.compile(r"(?<!War )(?<!Phase )(?<!Part )(?<!Type )(?<!Wave )\bI\b(?= [a-z])")
 _REPORT = (r"(?:argu|contend|find|found|show|demonstrat|conclud|report|not|observ|suggest|indicat|reveal|"
            r"confirm|establish|claim|stat|maintain|highlight|emphasi[sz])\w*")
@@ -171,15 +171,20 @@ def gist_text(sentence: Sentence, works: dict[int, IssueWork] | None = None) -> 
     return sentence.text[start:]
 
 
+_QUOTED = re.compile(r"“[^”]*”")
+
+
 def gist_findings(text: str, head_end: int, *, max_words: int) -> list[tuple[Defect, str]]:
-    """The defects of one gist (text from the authors on; `head_end` where their names end)."""
+    """The defects of one gist (text from the authors on; `head_end` where their names end).
+    A quoted title is the work's own name: it is not read for references or voice."""
     found: list[tuple[Defect, str]] = []
+    text = text[:head_end] + _QUOTED.sub("“…”", text[head_end:])
     body_match = re.match(r"\s*\S+(?:\s+out\s+to\s+\S+)?\s+(?:that\s+)?", text[head_end:])
     body = text[head_end + (body_match.end() if body_match else 0):]
     ref = dangling(text[head_end:]) or dangling_pronoun(body)
     if ref:
         found.append((Defect.DANGLING, ref))
-    me = first_person(text)
+    me = first_person(text[head_end:])
     if me:
         found.append((Defect.FIRST_PERSON, me))
     nest = nested_reporting(text)
@@ -271,7 +276,10 @@ def review(issue: VirtualIssue, *, max_words: int | None = None) -> list[Finding
             mine = [works[i] for i in s.works if i in works]
             start, end = head_span(s.text, mine)
             text = s.text[start:]
+            titled = bool(s.sources) and all(x.index == -1 for x in s.sources)
             for kind, words in gist_findings(text, end - start, max_words=limit):
+                if titled and kind in (Defect.DANGLING, Defect.FIRST_PERSON):
+                    continue  # a title stands alone by design
                 out.append(Finding(kind, s.id, words))
             opening = s.text[:start]
             m = _INNER_CONNECTIVE.search(opening) or re.search(

@@ -10,6 +10,7 @@ issue say it: keep templates to connectives, reporting verbs and words about the
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -124,8 +125,6 @@ def style_from_dict(data: Any) -> Style:
     """The style an issue recorded (its `parameters["style"]`), else vissue's."""
     values = dict(_default())
     if isinstance(data, dict):
-        try:
+        with contextlib.suppress(InputError):  # an issue edited by hand: vissue's own style
             values.update(_parse(data, "the issue's style"))
-        except InputError:
-            pass
     return Style(**values)

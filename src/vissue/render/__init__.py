@@ -12,6 +12,8 @@ and the editorial's paragraphs.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import importlib
 import re
 import unicodedata
@@ -22,7 +24,7 @@ from urllib.parse import quote
 
 from ..errors import InputError
 from ..issue import IssueAuthor, IssueWork, Sentence, Theme, VirtualIssue
-from ..text import name_list
+from ..text import is_shouting, name_list, smart_title
 
 __all__ = [
     "FORMATS",
@@ -75,7 +77,19 @@ def render(issue: VirtualIssue, fmt: str, *, style: str | None = None) -> str:
                          f"{' and '.join(k for k, f in FORMATS.items() if f.styled)}, not to {spec.format.value}")
     module_name, function_name = spec.function.split(":")
     function: Callable[..., str] = getattr(importlib.import_module(f"{__name__}.{module_name}"), function_name)
+    issue = displayed(issue)
     return function(issue, style=style) if spec.styled else function(issue)
+
+
+def displayed(issue: VirtualIssue) -> VirtualIssue:
+    """The issue as every render shows it: titles exported in capitals ('US POLICY AND CENTRAL
+    ASIA') in title case with their acronyms kept ('US Policy and Central Asia')."""
+    if not any(is_shouting(w.title) for w in issue.works):
+        return issue
+    shown = copy.copy(issue)
+    shown.works = [dataclasses.replace(w, title=smart_title(w.title)) if is_shouting(w.title) else w
+                   for w in issue.works]
+    return shown
 
 
 # ---- shared by the renders ---------------------------------------------------------------------
