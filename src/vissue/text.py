@@ -123,7 +123,7 @@ def _acronyms() -> frozenset[str]:
 
 
 # Acronyms that are also short English words: in a title in capitals they are the words ("IS").
-_ENGLISH_SHORT = frozenset("is it as am be do no so we he me my or an in on at to up of".split())
+_ENGLISH_SHORT = frozenset(["is", "it", "as", "am", "be", "do", "no", "so", "we", "he", "me", "my", "or", "an", "in", "on", "at", "to", "up", "of"])
 
 
 _ROMAN = re.compile(r"[IVXLC]+")
@@ -132,7 +132,7 @@ _ROMAN = re.compile(r"[IVXLC]+")
 def _keep_capitals(part: str) -> bool:
     """An acronym in a title in capitals: known to the gazetteers, a Roman numeral, no vowels."""
     bare = part.strip("\"'“”‘’()[]:;,.?!")
-    return bool(bare) and (bare in _acronyms() or bool(_ROMAN.fullmatch(bare)) and len(bare) > 1
+    return bool(bare) and (bare in _acronyms() or (bool(_ROMAN.fullmatch(bare)) and len(bare) > 1)
                            or (bare.isalpha() and not re.search(r"[AEIOUY]", bare) and len(bare) > 1))
 
 

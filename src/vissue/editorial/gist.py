@@ -68,7 +68,7 @@ def collapse_nesting(text: str, subject: str, plural: bool) -> str:
                  r"\s+that\s+", rest)
     if m:
         return f"{subject} {agree(_FOUND.get(m.group(1), 'argue'), plural)} that {rest[m.end():]}"
-    m = re.match(rf"that\s+(?:[\w’'()-]+,?\s+){{0,14}}?{_FINDING_NOUN}(?:\s+[\w’'-]+,?){{0,3}}?\s+(?:also\s+)?"
+    m = re.match(rf"that\s+(?:[\w’'()-]+,?\s+){{0,14}}?{_FINDING_NOUN}(?:\s+[\w’'-]+,?){{0,24}}?\s+(?:also\s+)?"
                  rf"({_FOUND_VERB})(\s+that)?\s+", rest, re.IGNORECASE)
     if m and (m.group(2) or m.group(1) in ("indicate", "indicates", "indicated", "show", "shows", "showed")):
         found = _FOUND[m.group(1).lower()]
@@ -88,7 +88,7 @@ _PARENS = re.compile(r"\s+[(\[][^()\[\]]*[)\]](?=[\s.,;:]|$)")
 _EXAMPLE = r"(?:such as|including|e\.g\.,?|for example,?|for instance,?|namely|i\.e\.,?)"
 _EXAMPLES = re.compile(rf",\s{_EXAMPLE}\s[^,;:]*?(?:,(?=\s)|(?=[;:]|\.?$))|\s{_EXAMPLE}\s[^,;:]*?(?=,\s|[;:]|\.?$)")
 _ASIDE = re.compile(r",\s(?:which|who|whose|where|while|whereas|although|though|particularly|especially|"
-                    r"notably|thereby|thus|as well as|along with|despite|given|based on|drawing on|"
+                    r"notably|thereby|thus|despite|given|based on|drawing on|"
                     r"using|through|with|by)\s[^,;:]*?(?:,(?=\s)|(?=[;:]|\.?$))")
 _TAIL = re.compile(r",\s(?:but|while|whereas|which|thereby|thus|as|because|since|suggesting|leading|"
                    r"making|resulting|allowing|providing|indicating|so that|in order to|hence)\b[^;:]*$")
