@@ -176,3 +176,19 @@ def name_list(names: list[str]) -> str:
 def is_shouting(text: str | None) -> bool:
     """True when a text has letters and none of them is lower case."""
     return bool(text) and any(c.isalpha() for c in text) and not any(c.islower() for c in text)
+
+
+_PARTICLES = frozenset("van von de der den da di du la le del della des dos das ter ten".split())
+
+
+def particle_name(family: str, given: str) -> tuple[str, str]:
+    """A family name that starts with a particle takes back the word an index moved into the
+    given names: ('de la Croix', 'Jeanne Feaux') -> ('Feaux de la Croix', 'Jeanne'). Only when
+    the given names hold two or more words and the last is a name, not an initial."""
+    words = family.split()
+    given_words = given.split()
+    if (len(words) < 2 or words[0] not in _PARTICLES or len(given_words) < 2
+            or not given_words[-1][:1].isupper() or len(given_words[-1].rstrip(".")) < 3
+            or given_words[-1].endswith(".")):
+        return family, given
+    return f"{given_words[-1]} {family}", " ".join(given_words[:-1])

@@ -24,7 +24,7 @@ from typing import Any
 from ..brief.event import ActorKind, EventBrief, Place
 from ..errors import InputError
 from ..issue import IssueAuthor, IssueWork, JournalProfile, Sentence, SourceSentence, Theme
-from ..text import is_shouting, name_list, smart_title, venue_key
+from ..text import is_shouting, name_list, particle_name, smart_title, venue_key
 from .gist import write_gist
 from .sentences import (
     STOPWORDS,
@@ -38,8 +38,9 @@ from .style import Style, load_style
 # ---- authors -----------------------------------------------------------------------------------
 
 def family_name(author: IssueAuthor) -> str:
-    """The family name as written, unless written in capitals: 'O'NEILL' -> 'O'Neill'."""
-    family = author.family.strip()
+    """The family name as written, unless written in capitals: 'O'NEILL' -> 'O'Neill'; with the
+    word an index cut off before its particle: 'Feaux de la Croix'."""
+    family = particle_name(author.family.strip(), author.given)[0]
     if not is_shouting(family) or len(family) < 2:
         return family
     return re.sub(r"[^\W\d_]+", lambda m: m.group()[0] + m.group()[1:].lower(), family)

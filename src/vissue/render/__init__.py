@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 from ..errors import InputError
 from ..issue import IssueAuthor, IssueWork, Sentence, Theme, VirtualIssue
-from ..text import is_shouting, name_list, smart_title
+from ..text import is_shouting, name_list, particle_name, smart_title
 
 __all__ = [
     "FORMATS",
@@ -83,13 +83,22 @@ def render(issue: VirtualIssue, fmt: str, *, style: str | None = None) -> str:
 
 def displayed(issue: VirtualIssue) -> VirtualIssue:
     """The issue as every render shows it: titles exported in capitals ('US POLICY AND CENTRAL
-    ASIA') in title case with their acronyms kept ('US Policy and Central Asia')."""
-    if not any(is_shouting(w.title) for w in issue.works):
-        return issue
+    ASIA') in title case with their acronyms kept ('US Policy and Central Asia'); a surname cut
+    before its particle made whole ('Feaux de la Croix, Jeanne')."""
     shown = copy.copy(issue)
-    shown.works = [dataclasses.replace(w, title=smart_title(w.title)) if is_shouting(w.title) else w
-                   for w in issue.works]
+    shown.works = [_displayed_work(w) for w in issue.works]
     return shown
+
+
+def _displayed_work(work: IssueWork) -> IssueWork:
+    authors = []
+    for a in work.authors:
+        family, given = particle_name(a.family, a.given)
+        authors.append(a if (family, given) == (a.family, a.given) else dataclasses.replace(a, family=family, given=given))
+    title = smart_title(work.title) if is_shouting(work.title) else work.title
+    if title == work.title and authors == work.authors:
+        return work
+    return dataclasses.replace(work, title=title, authors=authors)
 
 
 # ---- shared by the renders ---------------------------------------------------------------------
