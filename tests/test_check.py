@@ -143,3 +143,38 @@ def test_cli_check_fails_naming_the_sentence(issue: VirtualIssue, tmp_path: Path
     data = json.loads(result.stdout)
     assert data["ok"] is False
     assert {"kind": "dangling reference", "sentence": sid, "text": "these methods"}.items() <= data["findings"][0].items()
+
+
+def test_a_journal_replaces_the_style(issue: VirtualIssue, tmp_path: Path) -> None:
+    """The templates and connectives live in a file a journal's profile replaces: its lead-ins
+    and framing are used, and the check allows its words (and only in its templates' places)."""
+    from vissue.editorial.style import load_style
+    from vissue.errors import InputError
+    from vissue.profile import load_profile
+
+    style_file = tmp_path / "review-style.toml"
+    style_file.write_text('framing = "Gathered here: {collection}{about}, on {themes}."\n'
+                          'lead_in = ["Next comes {label}."]\nlead_in_first = ["The issue opens with {label}."]\n'
+                          'lead_in_last = ["It closes with {label}."]\nlead_in_one = ["Alone: {label}."]\n',
+                          encoding="utf-8")
+    profile = tmp_path / "journal.toml"
+    profile.write_text('name = "Review of Central Asian Affairs"\neditorial_style = "review-style.toml"\n'
+                       'library = "the Review\'s library"\n', encoding="utf-8")
+    loaded = load_profile(profile)
+    assert loaded.editorial_style == style_file and loaded.journal.library == "the Review's library"
+    style = load_style(loaded.editorial_style)
+    brief = brief_from_text(issue.brief["text"])
+    sentences = compose(title="t", brief=brief, journal=issue.journal, themes=issue.themes, works=issue.works,
+                        style=style)
+    texts = [s.text for s in sentences]
+    assert any(t.startswith("Gathered here: some of the research published in") for t in texts)
+    assert any(t.startswith("The issue opens with ") for t in texts) and any(t.startswith("Next comes ") for t in texts)
+    assert not any(t.startswith("Starting with") for t in texts)
+    styled = copy.deepcopy(issue)
+    styled.sentences, styled.parameters = sentences, {"style": style.to_dict()}
+    assert check(styled) == []
+    bad, sid = seeded(styled, "Roberts", "argues that we see party systems converge.")
+    assert Defect.FIRST_PERSON in kinds(bad, sid)
+    style_file.write_text('lead_ins = ["typo"]\n', encoding="utf-8")
+    with pytest.raises(InputError, match="unknown style key 'lead_ins'"):
+        load_style(style_file)
