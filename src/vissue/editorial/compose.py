@@ -192,14 +192,14 @@ def _introduce_people(chosen: set[int], needs: dict[int, set[int]], facets: list
 
 def subject_places(brief: EventBrief, works: list[IssueWork] | None = None) -> list[str]:
     """The places the issue is about, as the brief names them: its countries that the event
-    and the works speak of at least half as often as the most spoken of (up to three, in the
-    brief's order), else its first region, else its first place."""
+    and the works speak of at least two thirds as often as the most spoken of (up to three, in
+    the brief's order), else its first region, else its first place."""
     countries = [p for p in brief.places if p.kind == "country"]
     if countries:
         text = brief.text + "\n" + "\n".join(f"{w.title or ''} {w.abstract or ''}" for w in works or [])
         counts = {p.name: _mentions(p, text) for p in countries}
         top = max(counts.values())
-        named = [p.name for p in countries if counts[p.name] * 2 >= top][:3]
+        named = [p.name for p in countries if counts[p.name] * 3 >= top * 2][:3]
         if named:
             return named
     regions = [p.name for p in brief.places if p.kind == "region"]
@@ -306,7 +306,7 @@ def _is_place(words: str) -> bool:
 
 
 # A single shared word is a topic only when its form says it is a noun ('democracy', 'mechanisms').
-_NOUN = re.compile(r"(?:cy|isms?|tions?|sions?|ments?|ity|ities|ness|ships?|ances?|ences?|ures?|ages?|ists?|ogy|ogies)$")
+_NOUN = re.compile(r"(?:cy|isms?|tions?|sions?|ments?|ity|ities|ness|ships?|ists?|ogy|ogies)$")
 
 
 def _about_writing(words: str) -> bool:
@@ -319,13 +319,18 @@ def _about_writing(words: str) -> bool:
 
 def _as_phrase(written: str, context: str) -> str:
     """'Dust Storms' (from a title) -> 'dust storms'; names keep their capitals."""
+    if re.search(rf"\b{re.escape(written.lower())}\b", context):
+        return written.lower()
     return " ".join(lower_first(w, context) for w in written.split())
 
 
 def shared_point(works: list[IssueWork], others: list[IssueWork], brief: EventBrief) -> tuple[str, list[int]] | None:
     """A topic two or three works of a theme share and the rest of the issue does not: a
     two-word phrase their titles and abstracts all use, no place in it; None when there is none.
-    Only works named by one name ('Öge', 'Somzhurek et al.') are grouped, so the group reads."""
+    Only works named by one name ('Öge', 'Somzhurek et al.') are grouped, so the group reads,
+    and only in a theme of three works or more, so that its paragraph keeps a claim."""
+    if len(works) < 3:
+        return None
     single = [w for w in works if " and " not in name_work(w)[0]]
     names = Counter(name_work(w)[0] for w in single)
     works = [w for w in single if names[name_work(w)[0]] == 1]  # one author's two works: not "A and A"
