@@ -178,7 +178,7 @@ def is_shouting(text: str | None) -> bool:
     return bool(text) and any(c.isalpha() for c in text) and not any(c.islower() for c in text)
 
 
-_PARTICLES = frozenset("van von de der den da di du la le del della des dos das ter ten".split())
+_PARTICLES = frozenset(["van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "della", "des", "dos", "das", "ter", "ten"])
 
 
 def particle_name(family: str, given: str) -> tuple[str, str]:
