@@ -2,6 +2,7 @@
 
     python benchmarks/editorial.py --library DIR [--save DIR]     # build every case, then count
     python benchmarks/editorial.py --score DIR                    # count issues built earlier
+    python benchmarks/editorial.py --score AFTER --before BEFORE  # both, as 'before → after'
 
 The cases: the seed (its journal, as the editors built it), the seed's event over the whole
 library, the dev cases' briefs over the whole library, and events of our own about Central Asia
@@ -146,12 +147,35 @@ def table(rows: dict[str, dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
+_COMPARED = ["false framings", "dangling", "nested", "connectives", "first person", "top opening n",
+             "mean gist", "max gist", "grouped", "lead-ins", "ties"]
+
+
+def compare(before: dict[str, dict[str, object]], after: dict[str, dict[str, object]]) -> str:
+    """One table, each cell 'before → after', and a last row over all issues."""
+    def total(rows: dict[str, dict[str, object]], key: str) -> str:
+        values = [float(r[key]) for r in rows.values()]  # type: ignore[arg-type]
+        if key == "mean gist":
+            return f"{statistics.mean(values):.1f}"
+        return f"{max(values):.0f}" if key in ("max gist", "top opening n") else f"{sum(values):.0f}"
+
+    names = [n for n in after if n in before]
+    head = [c.replace(" n", "") for c in _COMPARED]
+    lines = ["| issue | " + " | ".join(head) + " |", "|---" * (len(head) + 1) + "|"]
+    for name in names:
+        lines.append(f"| {name} | " + " | ".join(f"{before[name][c]} → {after[name][c]}" for c in _COMPARED) + " |")
+    lines.append(f"| **all {len(names)}** | " + " | ".join(
+        f"{total({n: before[n] for n in names}, c)} → {total({n: after[n] for n in names}, c)}" for c in _COMPARED) + " |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--library", help="the library to build from (the 2,795-work one)")
     parser.add_argument("--save", type=Path, help="write each issue into SAVE/<case>/")
     parser.add_argument("--score", type=Path, help="count issues saved earlier in SCORE/<case>/issue.json")
     parser.add_argument("--no-count", action="store_true", help="only build (and save)")
+    parser.add_argument("--before", type=Path, help="also count the issues saved in BEFORE/ and print before → after")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.score:
@@ -163,6 +187,9 @@ def main() -> None:
     if args.no_count:
         return
     rows = {name: count(issue) for name, issue in issues.items()}
+    if args.before:
+        print(compare({name: count(issue) for name, issue in load_all(args.before).items()}, rows))
+        return
     print(json.dumps(rows, ensure_ascii=False, indent=1) if args.json else table(rows))
 
 
