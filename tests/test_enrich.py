@@ -132,3 +132,47 @@ def test_enrich_fills_diacritics_and_a_doi_with_provenance_and_resumes(library: 
 def test_enrich_of_an_unknown_work_is_a_clear_error(library: Path) -> None:
     result = run_cli("--library", library, "enrich", "99999999", "--api-url", "http://127.0.0.1:9")
     assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+class OpenAlexWorks(FakeApi):
+    """The stand-in server answering OpenAlex's /works/doi:{doi}."""
+
+    def _answer(self, request: Any, path: str, params: dict[str, str], offset: int | None,
+                fault: str | None, arg: Any) -> None:
+        if path.startswith("/works/doi:"):
+            doi = unquote(path[len("/works/doi:"):]).lower()
+            item = next((w for w in self.works if w["doi"].lower().endswith(doi)), None)
+            if item is None:
+                return self._send(request, 404, b'{"error": "Not found"}')
+            return self._send(request, 200, json.dumps(item).encode())
+        return super()._answer(request, path, params, offset, fault, arg)
+
+
+def test_enrich_from_openalex_fills_an_abstract(tmp_path: Path, samples: Path) -> None:
+    """A record with a DOI but no abstract (as a WoS export may hold it) gets the abstract
+    OpenAlex rebuilds from its inverted index, from the real sample work."""
+    from vissue.work import Author, DocType, Origin, Venue, Work
+
+    sample = json.loads((samples / "openalex_api" / "zotero_OpenAlexJSON_W3123223998_single_work.json")
+                        .read_text("utf-8-sig"))
+    folder = tmp_path / "library"
+    with Library(folder) as lib:
+        added = lib.add(Work(title=sample["title"].upper(), ids={"doi": "10.1257/0002828042002561"},
+                             authors=[Author("BERTRAND", "M"), Author("MULLAINATHAN", "S")], year=2004,
+                             venue=Venue(name="AMERICAN ECONOMIC REVIEW"), doc_type=DocType.ARTICLE,
+                             origin=Origin("wos.txt", "record 1", "wos", "TI ...")))
+        work_id = lib.get("10.1257/0002828042002561").id
+    assert added
+    api = OpenAlexWorks("openalex", [sample])
+    try:
+        result = run_cli("--library", folder, "enrich", "--from", "openalex", "--api-url", api.url, *FAST, "--json")
+        assert result.exit_code == 0, result.output
+        report = json.loads(result.stdout)
+        assert report["found"] == 1 and "abstract" in report["filled"][str(work_id)]
+        assert [e["path"] for e in api.log] == ["/works/doi:10.1257/0002828042002561"]
+        with Library(folder, create=False) as lib:
+            stored = lib.get(str(work_id))
+            assert stored.work.abstract and len(stored.work.abstract) > 200
+            assert lib.sources(work_id)[-1]["id"] == stored.provenance["abstract"]
+    finally:
+        api.close()
