@@ -323,7 +323,7 @@ def test_changes_keep_the_issue_whole_and_the_edits(client: TestClient, issue: d
     opening = next(s for s in doc["editorial"]["sentences"] if s["theme"] == first["id"])
     assert opening["text"].startswith("Starting with energy, prices and protest, ")
 
-    target = next(s for s in doc["editorial"]["sentences"] if s["theme"] == second["id"])
+    target = next(s for s in doc["editorial"]["sentences"] if s["theme"] == second["id"] and s["works"])
     edited_text = "The editors add that this work reads the protests through institutions."
     answer = patch(client, issue_id, base + 3, {"op": "edit_sentence", "sentence": target["id"], "text": edited_text})
     doc = answer.json()["issue"]
