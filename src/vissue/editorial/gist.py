@@ -64,6 +64,10 @@ def collapse_nesting(text: str, subject: str, plural: bool) -> str:
     if head is None:
         return text
     _, verb, rest = head
+    m = re.match(r"that\s+(?:the|this)\s+(?:article|paper|study|work|essay|chapter|analysis|research)\s+"
+                 r"(?:also\s+)?([a-z]+s)\s+", rest)
+    if m and m.group(1) not in ("is", "has", "was", "does"):  # 'note that the article maps …'
+        return f"{subject} {agree(base_form(m.group(1)), plural)} {rest[m.end():]}"
     m = re.match(r"that\s+(?:[^\s]+\s+){0,8}?it\s+(?:is|was|has\s+been)\s+(argued|shown|suggested|found|concluded)"
                  r"\s+that\s+", rest)
     if m:
@@ -84,13 +88,13 @@ def collapse_nesting(text: str, subject: str, plural: bool) -> str:
     return text
 
 
-_PARENS = re.compile(r"\s+[(\[][^()\[\]]*[)\]](?=[\s.,;:]|$)")
+_PARENS = re.compile(r"\s+[(\[][^()\[\]]*[)\]](?=[\s.,;:]|$)|\s[–—]\s[^–—]*?\s[–—](?=\s)")
 _EXAMPLE = r"(?:such as|including|e\.g\.,?|for example,?|for instance,?|namely|i\.e\.,?)"
 _EXAMPLES = re.compile(rf",\s{_EXAMPLE}\s[^,;:]*?(?:,(?=\s)|(?=[;:]|\.?$))|\s{_EXAMPLE}\s[^,;:]*?(?=,\s|[;:]|\.?$)")
 _ASIDE = re.compile(r",\s(?:which|who|whose|where|while|whereas|although|though|particularly|especially|"
                     r"notably|thereby|thus|despite|given|based on|drawing on|"
                     r"using|through|with|by)\s[^,;:]*?(?:,(?=\s)|(?=[;:]|\.?$))")
-_TAIL = re.compile(r",\s(?:but|while|whereas|which|thereby|thus|as|because|since|suggesting|leading|"
+_TAIL = re.compile(r",\s(?:while|whereas|which|thereby|thus|as|because|since|suggesting|leading|"
                    r"making|resulting|allowing|providing|indicating|so that|in order to|hence)\b[^;:]*$")
 _OPENING_CLAUSE = re.compile(r"^((?:that\s+)?)(?:although|though|whereas|despite|given|because|since|"
                              r"by|through|using|drawing on|based on|building on)\s[^,]{3,}?,\s+")

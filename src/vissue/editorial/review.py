@@ -55,7 +55,8 @@ class Finding:
 _SELF = frozenset(["article", "paper", "study", "essay", "work", "chapter", "book", "analysis", "research", "volume", "issue", "contribution"])
 _DEMONSTRATIVE = re.compile(r"\b(these|those|this|such|said)\s+(?:[a-z]+(?:-[a-z]+)?\s+){0,2}?([a-z]+(?:-[a-z]+)*)\b",
                             re.IGNORECASE)
-_HERE = re.compile(r"\b(?:here(?:in)?|aforementioned|above-mentioned|the (?:former|latter)|hereafter)\b",
+_HERE = re.compile(r"\b(?:here(?:in)?|aforementioned|above-mentioned|the (?:former|latter)|hereafter|"
+                   r"to the contrary|on the contrary)\b",
                    re.IGNORECASE)
 _PRONOUN = frozenset(["it", "its", "he", "she", "his", "him", "her", "they", "them"])
 _NOT_NOUNS = frozenset(["as", "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "may", "might", "should", "must", "does", "did", "that", "which", "who"])
