@@ -28,6 +28,7 @@ from ..text import is_shouting, name_list, particle_name, smart_title, venue_key
 from .gist import write_gist
 from .sentences import (
     STOPWORDS,
+    content_words,
     lower_first,
     split_sentences,
     stem,
@@ -260,15 +261,26 @@ def tie_sentence(style: Style, brief: EventBrief, places: list[str]) -> str:
     return text[:1].upper() + text[1:]
 
 
-def lead_in(style: Style, position: int, count: int, label: str, works: int, used: Counter[str]) -> str:
-    """A theme's first sentence: where it stands in the argument and what it brings, from the
-    style's templates, each opening used as little as possible."""
+def related(label: str, previous: str | None) -> bool:
+    """Whether two theme names share a content word ('… and security', 'regional … security')."""
+    if not previous:
+        return False
+    return bool({stem(w) for w in content_words(label)} & {stem(w) for w in content_words(previous)})
+
+
+def lead_in(style: Style, position: int, count: int, label: str, works: int, used: Counter[str],
+            previous: str | None = None) -> str:
+    """A theme's first sentence: where it stands in the argument (first, last, next to a theme
+    it shares a word with) and what it brings, from the style's templates, each opening used as
+    little as possible."""
     if works == 1:
         pool = list(style.lead_in_one)
     elif position == 0 and count > 1:
         pool = list(style.lead_in_first)
     elif position == count - 1 and count > 2:
         pool = list(style.lead_in_last)
+    elif related(label, previous) and style.lead_in_related:
+        pool = list(style.lead_in_related)
     else:
         pool = list(style.lead_in)
     pool = pool or list(style.lead_in)
@@ -425,7 +437,8 @@ def compose(*, title: str, brief: EventBrief, journal: JournalProfile, themes: l
         members = [by_id[i] for i in dict.fromkeys(theme.works) if i not in introduced]
         if not members:
             continue
-        add(lead_in(style, position, len(kept), theme.label, len(members), used), "theme", paragraph,
+        previous = kept[position - 1].label if position else None
+        add(lead_in(style, position, len(kept), theme.label, len(members), used, previous), "theme", paragraph,
             theme=theme.id)
         others = [w for w in works if w.id not in {m.id for m in members}]
         shared = shared_point(members, others, brief)

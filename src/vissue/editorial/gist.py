@@ -94,10 +94,20 @@ _EXAMPLES = re.compile(rf",\s{_EXAMPLE}\s[^,;:]*?(?:,(?=\s)|(?=[;:]|\.?$))|\s{_E
 _ASIDE = re.compile(r",\s(?:which|who|whose|where|while|whereas|although|though|particularly|especially|"
                     r"notably|thereby|thus|despite|given|based on|drawing on|"
                     r"using|through|with|by)\s[^,;:]*?(?:,(?=\s)|(?=[;:]|\.?$))")
-_TAIL = re.compile(r",\s(?:while|whereas|which|thereby|thus|as|because|since|suggesting|leading|"
+_TAIL = re.compile(r",\s(?:but|while|whereas|which|thereby|thus|as|because|since|suggesting|leading|"
                    r"making|resulting|allowing|providing|indicating|so that|in order to|hence)\b[^;:]*$")
 _OPENING_CLAUSE = re.compile(r"^((?:that\s+)?)(?:although|though|whereas|despite|given|because|since|"
                              r"by|through|using|drawing on|based on|building on)\s[^,]{3,}?,\s+")
+
+
+def _cut_tail(text: str) -> str:
+    """Drop a trailing clause; not the 'but' of 'not so much X, but Y' (Y is the claim)."""
+    m = _TAIL.search(text)
+    if m is None:
+        return text
+    if m.group().startswith(", but") and re.search(r"\bnot\b", text[:m.start()].rsplit(",", 1)[-1]):
+        return text
+    return text[:m.start()]
 
 
 def _words(text: str) -> int:
@@ -122,7 +132,7 @@ def shorten(text: str, subject: str, aim: int) -> str:
         lambda r: _EXAMPLES.sub("", r, count=1),
         lambda r: _ASIDE.sub("", r, count=1),
         lambda r: _OPENING_CLAUSE.sub(lambda m: m.group(1), r, count=1),
-        lambda r: _TAIL.sub("", r, count=1),
+        _cut_tail,
     ]
     for step in steps:
         while size(rest) > aim:

@@ -36,6 +36,7 @@ class Style:
     tie_no_focus: str = ""
     lead_in_first: tuple[str, ...] = ()
     lead_in: tuple[str, ...] = ()
+    lead_in_related: tuple[str, ...] = ()
     lead_in_last: tuple[str, ...] = ()
     lead_in_one: tuple[str, ...] = ()
     grouped: tuple[str, ...] = ()
