@@ -178,3 +178,22 @@ def test_a_journal_replaces_the_style(issue: VirtualIssue, tmp_path: Path) -> No
     style_file.write_text('lead_ins = ["typo"]\n', encoding="utf-8")
     with pytest.raises(InputError, match="unknown style key 'lead_ins'"):
         load_style(style_file)
+
+
+def test_the_seed_editorial_has_the_editors_shape(issue: VirtualIssue) -> None:
+    """Issue 11's done-when on the seed: no broken reference in the event paragraph, a sentence
+    tying the works to the event, a lead-in opening every theme's paragraph, a grouped sentence."""
+    from vissue.editorial.compose import refers_back
+    from vissue.editorial.sentences import split_sentences
+
+    whole = split_sentences(issue.brief["text"])
+    event = [s.text for s in issue.sentences if s.part == "event"]
+    for sentence in event:
+        n = whole.index(sentence)
+        assert not (n and refers_back(sentence)) or whole[n - 1] in event, sentence
+    framing = [s for s in issue.sentences if s.part == "framing"]
+    assert len(framing) == 2 and "shed light on" in framing[1].text
+    for theme in issue.themes:
+        first = next(s for s in issue.sentences if s.theme == theme.id)
+        assert first.works == [] and first.sources == [], first.text  # the lead-in
+    assert [s for s in issue.sentences if len(s.works) > 1]
