@@ -101,3 +101,19 @@ def test_a_duplicate_past_hundreds_of_works_by_the_same_surname_is_found(tmp_pat
                      year=2015, doc_type=DocType.ARTICLE, venue=Venue("CENTRAL ASIAN SURVEY", "0263-4937"))
         result = library.add(again)
         assert (result.action, result.work_id) == ("merged", late.id)
+
+
+def test_merge_keeps_the_richest_form_of_a_name():
+    """WoS strips diacritics ('Oge'); Crossref, OpenAlex and RIS keep them ('Öge'): in either
+    order of arrival the merged work names her Öge, and says which record gave the name."""
+    wos = work(title="Elite preferences and transparency promotion in Kazakhstan",
+               authors=[Author("Oge", "Kerem"), Author("Smith", "J")], ids={"doi": "10.1016/j.x.1"})
+    crossref = work(title="Elite preferences and transparency promotion in Kazakhstan",
+                    authors=[Author("Öge", "Kerem"), Author("Smith", "John")], ids={"doi": "10.1016/j.x.1"})
+    merged = merge(wos, {"authors": 1}, crossref, 2)
+    assert [(a.family, a.given) for a in merged.work.authors] == [("Öge", "Kerem"), ("Smith", "John")]
+    assert merged.provenance["authors"] == 2
+    again = merge(crossref, {"authors": 2}, wos, 3)
+    assert [a.family for a in again.work.authors] == ["Öge", "Smith"] and again.provenance["authors"] == 2
+    other = work(authors=[Author("Ogeh", "K")])  # another name, not another form of it
+    assert merge(wos, {}, other, 4).work.authors[0].family == "Oge"

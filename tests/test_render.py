@@ -540,3 +540,28 @@ def test_render_command(seed_issue: VirtualIssue, tmp_path: Path) -> None:
     assert result.exit_code == 1 and f"{tmp_path}: is a folder" in result.output
     result = runner.invoke(cli, ["render", str(tmp_path / "missing.json"), "--to", "md"])
     assert result.exit_code == 1 and "missing.json: no such file" in result.output
+
+
+def test_titles_in_capitals_and_cut_surnames_are_shown_whole_in_every_render(seed_issue: VirtualIssue) -> None:
+    import copy
+
+    issue = copy.deepcopy(seed_issue)
+    work = issue.works[0]
+    work.title = "US POLICY AND THE CSTO IN CENTRAL ASIA"
+    work.authors = [IssueAuthor("de la Croix", "Jeanne Feaux")]
+    for fmt in ("md", "html", "ris", "bibtex", "csljson"):
+        text = render(issue, fmt)
+        shown = "{US} {Policy} and the {CSTO} in {Central} {Asia}" if fmt == "bibtex" else "US Policy and the CSTO in Central Asia"
+        assert shown in text, fmt
+        assert "US POLICY" not in text, fmt
+        assert "Feaux de la Croix" in text, fmt
+    assert work.title == "US POLICY AND THE CSTO IN CENTRAL ASIA"  # the document itself is unchanged
+
+
+def test_markdown_dois_have_no_backslash(seed_issue: VirtualIssue) -> None:
+    text = render(seed_issue, "md")
+    dois = [w.ids["doi"] for w in seed_issue.works if w.ids.get("doi")]
+    assert dois
+    for doi in dois:
+        assert f"DOI [{doi}](https://doi.org/" in text
+    assert "[\\10." not in text

@@ -2,6 +2,7 @@ from vissue.text import (
     clean_abstract,
     clean_field,
     is_placeholder,
+    particle_name,
     smart_title,
     title_key,
     venue_key,
@@ -41,3 +42,19 @@ def test_keys_fold_case_accents_and_punctuation():
 def test_smart_title_only_touches_capitals():
     assert smart_title("COMMUNIST AND POST-COMMUNIST STUDIES") == "Communist and Post-Communist Studies"
     assert smart_title("Europe-Asia Studies") == "Europe-Asia Studies"
+
+
+def test_smart_title_keeps_acronyms_and_capitalises_after_a_colon():
+    assert smart_title("US POLICY AND CENTRAL ASIA") == "US Policy and Central Asia"
+    assert smart_title("THE CSTO AND THE USSR: A NEW ORDER IN WORLD WAR II") == (
+        "The CSTO and the USSR: A New Order in World War II")
+    assert smart_title("WHAT IS RUSSIA TO US?") == "What Is Russia to US?"  # 'IS' is a word here
+    assert smart_title("Mixed Case Stays: US and them") == "Mixed Case Stays: US and them"
+
+
+def test_a_surname_cut_before_its_particle_is_made_whole():
+    # WoS indexes Jeanne Féaux de la Croix as 'de la Croix, Jeanne Feaux'
+    assert particle_name("de la Croix", "Jeanne Feaux") == ("Feaux de la Croix", "Jeanne")
+    assert particle_name("de Schutter", "Olivier") == ("de Schutter", "Olivier")  # one given name
+    assert particle_name("van Noort", "C. A.") == ("van Noort", "C. A.")  # initials
+    assert particle_name("Palazuelos", "Enrique Manuel") == ("Palazuelos", "Enrique Manuel")

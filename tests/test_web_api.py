@@ -4,6 +4,8 @@ hosts, escaping, path traversal). `vissue serve` itself is started for real at t
 
 from __future__ import annotations
 
+import copy
+import html
 import json
 import re
 import shutil
@@ -322,7 +324,7 @@ def test_changes_keep_the_issue_whole_and_the_edits(client: TestClient, issue: d
     opening = next(s for s in doc["editorial"]["sentences"] if s["theme"] == first["id"])
     assert opening["text"].startswith("Starting with energy, prices and protest, ")
 
-    target = next(s for s in doc["editorial"]["sentences"] if s["theme"] == second["id"])
+    target = next(s for s in doc["editorial"]["sentences"] if s["theme"] == second["id"] and s["works"])
     edited_text = "The editors add that this work reads the protests through institutions."
     answer = patch(client, issue_id, base + 3, {"op": "edit_sentence", "sentence": target["id"], "text": edited_text})
     doc = answer.json()["issue"]
@@ -750,3 +752,22 @@ def test_serve_starts_in_under_three_seconds(library_dir: Path, tmp_path: Path) 
         process.wait(10)
         if process.stdout is not None:
             process.stdout.close()
+
+
+def test_publish_tab_shows_what_check_finds(client: TestClient, desk: EditorsDesk, issue: dict[str, Any]) -> None:
+    """The Publish tab lists the same findings as `vissue check`, naming the sentence."""
+    from vissue.editorial.verify import check_issue
+
+    issue_id = issue["id"]
+    current = latest(client, issue_id)
+    document = copy.deepcopy(current["issue"])
+    gist = next(s for s in document["editorial"]["sentences"] if s["part"] == "theme" and s["works"])
+    gist["text"] = gist["text"].rstrip(".") + ", and these methods also matter."  # generated, not edited
+    with desk.library() as library:
+        library.save_issue(issue_id, document, base_version=current["version"], note="a seeded defect")
+    page = client.get(f"/issues/{issue_id}/publish")
+    assert page.status_code == 200
+    findings = check_issue(VirtualIssue.from_dict(document)).problems
+    assert any(f.startswith(f"{gist['id']}: dangling reference “these methods") for f in findings)
+    for finding in findings:
+        assert html.escape(finding, quote=False) in page.text or finding in html.unescape(page.text)

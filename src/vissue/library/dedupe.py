@@ -122,15 +122,32 @@ def _author_score(authors: list[Author]) -> tuple[int, int, int, int]:
     return (len(authors), sum(bool(a.orcid) for a in authors), sum(bool(a.affiliation) for a in authors), given)
 
 
+def name_richness(name: str) -> tuple[int, int, int]:
+    """How much of a name a form keeps: its diacritics (Öge over Oge), mixed case (O'Neill over
+    O'NEILL), then length (Jeanne over J.)."""
+    return (sum(not c.isascii() for c in name), 0 if is_shouting(name) else 1, len(name))
+
+
+def _richest(a: str, b: str | None) -> str:
+    """The richer of two forms of one name (the first when they tie or differ beyond form)."""
+    if not b or fold(a) != fold(b):
+        return a
+    return b if name_richness(b) > name_richness(a) else a
+
+
 def _merge_authors(keep: list[Author], other: list[Author]) -> list[Author]:
-    """The richer list, with ORCIDs and affiliations filled in from the other where names agree."""
+    """The richer list, with ORCIDs and affiliations filled in from the other where names agree,
+    and each name in its richest form ('Öge' from Crossref over WoS's 'Oge')."""
     by_family = {fold(a.family): a for a in other}
     merged = []
     for author in keep:
         twin = by_family.get(fold(author.family))
+        given = author.given
+        if twin and twin.given and fold(twin.given).replace(" ", "").startswith(fold(given).replace(" ", "")):
+            given = twin.given if name_richness(twin.given) > name_richness(given) else given
         merged.append(Author(
-            family=author.family,
-            given=author.given,
+            family=_richest(author.family, twin.family if twin else None),
+            given=given,
             orcid=author.orcid or (twin.orcid if twin else None),
             affiliation=author.affiliation or (twin.affiliation if twin else None),
         ))

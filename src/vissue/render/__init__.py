@@ -12,6 +12,8 @@ and the editorial's paragraphs.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import importlib
 import re
 import unicodedata
@@ -22,7 +24,7 @@ from urllib.parse import quote
 
 from ..errors import InputError
 from ..issue import IssueAuthor, IssueWork, Sentence, Theme, VirtualIssue
-from ..text import name_list
+from ..text import is_shouting, name_list, particle_name, smart_title
 
 __all__ = [
     "FORMATS",
@@ -75,7 +77,28 @@ def render(issue: VirtualIssue, fmt: str, *, style: str | None = None) -> str:
                          f"{' and '.join(k for k, f in FORMATS.items() if f.styled)}, not to {spec.format.value}")
     module_name, function_name = spec.function.split(":")
     function: Callable[..., str] = getattr(importlib.import_module(f"{__name__}.{module_name}"), function_name)
+    issue = displayed(issue)
     return function(issue, style=style) if spec.styled else function(issue)
+
+
+def displayed(issue: VirtualIssue) -> VirtualIssue:
+    """The issue as every render shows it: titles exported in capitals ('US POLICY AND CENTRAL
+    ASIA') in title case with their acronyms kept ('US Policy and Central Asia'); a surname cut
+    before its particle made whole ('Feaux de la Croix, Jeanne')."""
+    shown = copy.copy(issue)
+    shown.works = [_displayed_work(w) for w in issue.works]
+    return shown
+
+
+def _displayed_work(work: IssueWork) -> IssueWork:
+    authors = []
+    for a in work.authors:
+        family, given = particle_name(a.family, a.given)
+        authors.append(a if (family, given) == (a.family, a.given) else dataclasses.replace(a, family=family, given=given))
+    title = smart_title(work.title) if is_shouting(work.title) else work.title
+    if title == work.title and authors == work.authors:
+        return work
+    return dataclasses.replace(work, title=title, authors=authors)
 
 
 # ---- shared by the renders ---------------------------------------------------------------------

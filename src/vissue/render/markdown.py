@@ -23,6 +23,12 @@ def escape_markdown(text: str) -> str:
     return re.sub(r"^([#+\-=]|\d+[.)])", r"\\\1", text)
 
 
+def escape_inline(text: str) -> str:
+    """Markdown's active characters escaped, for text inside a line ('10.1016/…' stays as it
+    is: only a line's start could make it a list item)."""
+    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
 def _url(url: str) -> str:
     return url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
 
@@ -43,7 +49,7 @@ def _work(work: IssueWork) -> list[str]:
         where.append(f"pp. {escape_markdown(work.pages.replace('-', '–'))}")
     source = ", ".join(x for x in where if x)
     if doi and url:
-        source += f" · DOI [{escape_markdown(doi)}]({_url(url)})"
+        source += f" · DOI [{escape_inline(doi)}]({_url(url)})"
     lines += [source, ""]
     for paragraph in re.split(r"\n\s*\n", work.abstract or ""):
         if paragraph.strip():

@@ -1,0 +1,192 @@
+"""A work's gist: the sentence of its abstract that states its claim, retold about its authors,
+standing alone and short.
+
+    text, index = write_gist(work, style)   # ("Öge argues that external transparency …", 2)
+
+The abstract's sentences are tried best first (``sentences.rank_gists``); each is retold in the
+third person (``sentences.third_person``), then rewritten by dropping words only: the clause
+before the authors, a leading connective, reporting nested in reporting ("report that the
+results revealed that" -> "find that"), then, while it is longer than the style's aim,
+parentheses, examples, non-restrictive and subordinate clauses. The first version an editor
+would keep (``review.gist_findings``: nothing dangling, no first person, no nesting, no leftover
+connective, not too long, a claim of at least a few words) is the gist; when no sentence gives
+one, the title does. No word is added but the authors, a reporting verb and "that".
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..issue import IssueWork
+from ..text import smart_title
+from .review import CONNECTIVES, gist_findings
+from .sentences import (
+    agree,
+    base_form,
+    content_words,
+    lower_first,
+    rank_gists,
+    split_sentences,
+    third_person,
+)
+from .style import Style
+
+_TRIED = 6  # abstract sentences tried, best first
+_MIN_CONTENT = 5  # a claim of fewer content words is a teaser ("provide several new findings")
+
+_LEADING = re.compile(r"^(?:" + "|".join(re.escape(c) for c in CONNECTIVES) + r"),\s+", re.IGNORECASE)
+_FINDING_NOUN = (r"(?:findings?|results?|analys[ie]s|data|evidence|study|article|paper|work|research|"
+                 r"model|modell?ing|approach|estimates?|regressions?|surveys?|interviews|authors?|it|they|"
+                 r"simulations?|experiments?|calculations?|assessment|investigation|review)")
+_FOUND = {"show": "show", "shows": "show", "showed": "show", "shown": "show", "suggest": "suggest",
+          "suggests": "suggest", "suggested": "suggest", "indicate": "find", "indicates": "find",
+          "indicated": "find", "reveal": "find", "reveals": "find", "revealed": "find",
+          "demonstrate": "demonstrate", "demonstrates": "demonstrate", "demonstrated": "demonstrate",
+          "confirm": "find", "confirms": "find", "confirmed": "find", "highlight": "find",
+          "highlights": "find", "highlighted": "find", "find": "find", "finds": "find", "found": "find",
+          "argue": "argue", "argues": "argue", "argued": "argue", "conclude": "conclude",
+          "concludes": "conclude", "concluded": "conclude"}
+_FOUND_VERB = "|".join(sorted(_FOUND, key=len, reverse=True))
+_CLAIM_VERBS = {"argue", "contend", "find", "show", "demonstrate", "conclude", "suggest", "reveal"}
+_PARTICIPLE = re.compile(r",\s(?:and\s)?(finding|showing|concluding|arguing|demonstrating|revealing|suggesting)\s+that\s+")
+
+
+def _head(text: str, subject: str) -> tuple[str, str, str] | None:
+    """(subject, verb, rest) of a retold sentence that starts with the authors."""
+    m = re.match(rf"{re.escape(subject)}\s+(\S+)\s+(.*)$", text, re.DOTALL)
+    return (subject, m.group(1), m.group(2)) if m else None
+
+
+def collapse_nesting(text: str, subject: str, plural: bool) -> str:
+    """'X report that the results revealed that Y' -> 'X find that Y'; 'X explore A, finding
+    that B' -> 'X find that B'; 'X note that …, it is argued that Y' -> 'X argue that Y'."""
+    head = _head(text, subject)
+    if head is None:
+        return text
+    _, verb, rest = head
+    m = re.match(r"that\s+(?:the|this)\s+(?:article|paper|study|work|essay|chapter|analysis|research)\s+"
+                 r"(?:also\s+)?([a-z]+s)\s+", rest)
+    if m and m.group(1) not in ("is", "has", "was", "does"):  # 'note that the article maps …'
+        return f"{subject} {agree(base_form(m.group(1)), plural)} {rest[m.end():]}"
+    m = re.match(r"that\s+(?:[^\s]+\s+){0,8}?it\s+(?:is|was|has\s+been)\s+(argued|shown|suggested|found|concluded)"
+                 r"\s+that\s+", rest)
+    if m:
+        return f"{subject} {agree(_FOUND.get(m.group(1), 'argue'), plural)} that {rest[m.end():]}"
+    m = re.match(rf"that\s+(?:[\w’'()-]+,?\s+){{0,14}}?{_FINDING_NOUN}(?:\s+[\w’'-]+,?){{0,24}}?\s+(?:also\s+)?"
+                 rf"({_FOUND_VERB})(\s+that)?\s+", rest, re.IGNORECASE)
+    if m and (m.group(2) or m.group(1) in ("indicate", "indicates", "indicated", "show", "shows", "showed")):
+        found = _FOUND[m.group(1).lower()]
+        if not m.group(2):
+            return f"{subject} {agree('show', plural)} {rest[m.end():]}"
+        return f"{subject} {agree(found, plural)} that {rest[m.end():]}"
+    if base_form(verb) not in _CLAIM_VERBS:
+        p = _PARTICIPLE.search(rest)
+        if p:
+            found = {"finding": "find", "showing": "show", "concluding": "conclude", "arguing": "argue",
+                     "demonstrating": "demonstrate", "revealing": "find", "suggesting": "suggest"}[p.group(1)]
+            return f"{subject} {agree(found, plural)} that {rest[p.end():]}"
+    return text
+
+
+_PARENS = re.compile(r"\s+[(\[][^()\[\]]*[)\]](?=[\s.,;:]|$)|\s[–—]\s[^–—]*?\s[–—](?=\s)")
+_EXAMPLE = r"(?:such as|including|e\.g\.,?|for example,?|for instance,?|namely|i\.e\.,?)"
+_EXAMPLES = re.compile(rf",\s{_EXAMPLE}\s[^,;:]*?(?:,(?=\s)|(?=[;:]|\.?$))|\s{_EXAMPLE}\s[^,;:]*?(?=,\s|[;:]|\.?$)")
+_ASIDE = re.compile(r",\s(?:which|who|whose|where|while|whereas|although|though|particularly|especially|"
+                    r"notably|thereby|thus|despite|given|based on|drawing on|"
+                    r"using|through|with|by)\s[^,;:]*?(?:,(?=\s)|(?=[;:]|\.?$))")
+_TAIL = re.compile(r",\s(?:but|while|whereas|which|thereby|thus|as|because|since|suggesting|leading|"
+                   r"making|resulting|allowing|providing|indicating|so that|in order to|hence)\b[^;:]*$")
+_OPENING_CLAUSE = re.compile(r"^((?:that\s+)?)(?:although|though|whereas|despite|given|because|since|"
+                             r"by|through|using|drawing on|based on|building on)\s[^,]{3,}?,\s+")
+
+
+def _cut_tail(text: str) -> str:
+    """Drop a trailing clause; not the 'but' of 'not so much X, but Y' (Y is the claim)."""
+    m = _TAIL.search(text)
+    if m is None:
+        return text
+    if m.group().startswith(", but") and re.search(r"\bnot\b", text[:m.start()].rsplit(",", 1)[-1]):
+        return text
+    return text[:m.start()]
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def shorten(text: str, subject: str, aim: int) -> str:
+    """Drop words until the gist is about `aim` words: parentheses, examples, asides, an
+    opening subordinate clause, then a trailing clause (never the authors and their verb)."""
+    head = _head(text, subject)
+    if head is None:
+        return text
+    _, verb, rest = head
+    end = rest.rstrip()[-1:] if rest.rstrip()[-1:] in ".!" else ""
+    rest = rest.rstrip().rstrip(".!")
+
+    def size(r: str) -> int:
+        return _words(subject) + 1 + _words(r)
+
+    steps = [
+        lambda r: _PARENS.sub("", r),
+        lambda r: _EXAMPLES.sub("", r, count=1),
+        lambda r: _ASIDE.sub("", r, count=1),
+        lambda r: _OPENING_CLAUSE.sub(lambda m: m.group(1), r, count=1),
+        _cut_tail,
+    ]
+    for step in steps:
+        while size(rest) > aim:
+            shorter = step(rest).strip()
+            if shorter == rest or len(content_words(shorter)) < _MIN_CONTENT:
+                break
+            rest = shorter
+    rest = re.sub(r"\s+,", ",", rest).strip(" ,;:")
+    return f"{subject} {verb} {rest}{end or '.'}"
+
+
+def retell(sentence: str, subject: str, plural: bool, *, context: str, aim: int) -> str:
+    """One abstract sentence as a gist: retold about its authors, cleaned, shortened."""
+    s = _LEADING.sub("", sentence, count=1)
+    s = s[:1].upper() + s[1:]
+    text = third_person(s, subject, plural, context=context)
+    at = text.find(subject)
+    if at > 0:  # the clause before the authors is detail: "Through case studies, Yan verifies"
+        text = text[at:]
+    text = re.sub(rf"^({re.escape(subject)})\s+(?:also|further|then|thus|therefore|additionally|moreover|"
+                  r"finally|first|again|empirically|specifically)\s+", r"\1 ", text)
+    text = collapse_nesting(text, subject, plural)
+    text = re.sub(rf"^({re.escape(subject)}\s+\S+\s+that\s+)(?:" + "|".join(re.escape(c) for c in CONNECTIVES)
+                  + r"),?\s+", r"\1", text, flags=re.IGNORECASE)
+    head = _head(text, subject)
+    if head and head[2].startswith("that "):
+        text = f"{subject} {head[1]} that {lower_first(head[2][5:], context)}"
+    return shorten(text, subject, aim)
+
+
+def title_gist(work: IssueWork, subject: str, plural: bool) -> str:
+    """The title as the gist: 'Öge examines elite preferences and transparency promotion in
+    Kazakhstan'; a title with a colon or a question is quoted ('… write on “…”')."""
+    title = smart_title((work.title or "").strip().rstrip("."))
+    if not title:
+        return f"{subject} {agree('write', plural)} on an untitled work."
+    if ":" in title or "?" in title or len(title.split()) < 3:
+        return f"{subject} {agree('write', plural)} on “{title}”."
+    return f"{subject} {agree('examine', plural)} {lower_first(title, work.abstract or title)}."
+
+
+def write_gist(work: IssueWork, subject: str, plural: bool, style: Style) -> tuple[str, int]:
+    """The gist of a work and the index of its source sentence (-1: the title)."""
+    sentences = split_sentences(work.abstract)
+    if not sentences:
+        return title_gist(work, subject, plural), -1
+    tried: list[tuple[int, int, str, int]] = []
+    for rank, index in enumerate(rank_gists(sentences)[:_TRIED]):
+        text = retell(sentences[index], subject, plural, context=work.abstract or "", aim=style.gist_words)
+        defects = gist_findings(text, len(subject), max_words=style.max_gist_words)
+        claim = len(content_words(text[len(subject):])[1:])  # after the verb
+        if claim < _MIN_CONTENT or re.match(r"\S+[,:;]", text[len(subject):].lstrip()):
+            defects.append(("teaser", text))  # type: ignore[arg-type]
+        if not defects:
+            return text, index
+        tried.append((len(defects), rank, text, index))
+    return title_gist(work, subject, plural), -1
