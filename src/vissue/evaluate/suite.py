@@ -76,8 +76,10 @@ def evaluate_theme_mix(library: Library, index: SearchIndex, path: Path, data: d
     found = [(i, a["theme"]) for i, a in zip(matched, articles, strict=True) if i is not None]
     ids = list(dict.fromkeys(i for i, _ in found))
     group_of = dict(found)
-    works = [IssueWork.from_stored(library.get(str(i))) for i in ids]
-    themes = assign_themes(works, index.vectors(ids), embedder=index.embedder) if works else []
+    stored = [library.get(str(i)) for i in ids]
+    works = [IssueWork.from_stored(s) for s in stored]
+    themes = (assign_themes(works, index.vectors(ids), embedder=index.embedder,
+                            references=[s.work.references for s in stored]) if works else [])
     theme_of = {w: t.id for t in themes for w in t.works}
     scored = [i for i in ids if i in theme_of]
     ari = (round(float(adjusted_rand_score([group_of[i] for i in scored], [theme_of[i] for i in scored])), 4)
