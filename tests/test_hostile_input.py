@@ -150,6 +150,18 @@ def test_wos_record_without_er_is_not_fused_into_the_next(tmp_path):
     assert not any("appears a second time" in w for w in warnings)
 
 
+def test_wos_last_record_without_er_ends_at_ef(tmp_path):
+    sample = shared_path("samples", "wos_plaintext", "synthesisr_WoS_txt_example.txt")
+    text = sample.read_text(encoding="utf-8")
+    last_er = text.rindex("\nER\n")
+    assert text[last_er:].rstrip().endswith("EF")
+    path = tmp_path / "no-last-er.txt"
+    path.write_text(text[:last_er] + text[last_er + 3:], encoding="utf-8")
+    code, report = ingest_json(tmp_path, path)
+    assert (code, report["read"], report["added"], report["rejected"]) == (0, 4, 4, 0)
+    assert any("the EF line that ends the file" in w for w in report["warnings"])
+
+
 # ---- 3. JSON nested a thousand levels deep ------------------------------------------------------
 
 DEEP = "[" * 1000 + "]" * 1000  # 2 KB

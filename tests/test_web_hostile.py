@@ -185,3 +185,13 @@ def test_surrogate_in_the_api_event_field_builds_an_issue(folder: Path) -> None:
         response = client.post("/api/issues", content=body, headers={"content-type": "application/json"})
         assert response.status_code == 201, response.text[:300]
         assert "\ufffd" in response.json()["issue"]["brief"]["text"]
+
+
+def test_huge_integers_in_forms(client: TestClient) -> None:
+    token = form_token(client)
+    form = {"csrf": token, "base_version": HUGE, "op": "set_title", "title": "x"}
+    assert client.post("/issues/1/change", data=form).status_code == 409
+    assert client.post(f"/issues/{HUGE}/change", data={**form, "base_version": "1"}).status_code == 404
+    assert client.post("/issues/1/restore", data={"csrf": token, "base_version": "1", "version": HUGE}).status_code == 404
+    assert client.post("/issues/1/publish", data={"csrf": token, "version": HUGE}).status_code in (400, 404)
+    assert title(client) == "Before"

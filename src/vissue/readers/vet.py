@@ -29,16 +29,19 @@ def vet_work(work: Work, *, file: str, position: str) -> tuple[Work | Reject, li
     notices: list[Notice] = []
     file, position = replace_surrogates(file), replace_surrogates(position)
     raw = work.origin.raw if work.origin else ""
-    for name, size in _sizes(work):
-        if size > MAX_FIELD_CHARS:
-            return Reject(file, position, name, f"the field holds {size:,} characters, more than the "
-                          f"{MAX_FIELD_CHARS:,} a field may hold", _excerpt(raw)), notices
+    texts = _strings(work)  # every string of the record, its origin (raw text, file) included
+    if sum(map(len, texts)) - len(raw) > MAX_FIELD_CHARS:  # only then can one field be too large
+        for f in fields(work):
+            size = sum(map(len, _strings(getattr(work, f.name)))) if f.name != "origin" else 0
+            if size > MAX_FIELD_CHARS:  # a list or a venue counts all the text it holds
+                return Reject(file, position, f.name, f"the field holds {size:,} characters, more than the "
+                              f"{MAX_FIELD_CHARS:,} a field may hold", _excerpt(raw)), notices
     if len(raw) > MAX_RECORD_CHARS:
         return Reject(file, position, "record", f"the record is {len(raw):,} characters long, more than the "
                       f"{MAX_RECORD_CHARS:,} a record may be", _excerpt(raw)), notices
-
-    if not any(map(has_surrogate, _strings(work))):
+    if not has_surrogate("".join(texts)):
         return work, notices
+    origin = work.origin
 
     def fix(value: str, name: str) -> str:
         if not has_surrogate(value):
@@ -52,8 +55,7 @@ def vet_work(work: Work, *, file: str, position: str) -> tuple[Work | Reject, li
         _fix_dataclass(author, f"authors[{i}].", fix)
     _fix_dataclass(work.venue, "venue.", fix)
     work.extra = _fix_any(work.extra, "extra", fix)
-    if work.origin:
-        origin = work.origin
+    if origin:
         # The file and position are named in every notice already; the raw text is the record.
         origin.file, origin.position = replace_surrogates(origin.file), replace_surrogates(origin.position)
         if has_surrogate(origin.raw):
@@ -74,32 +76,29 @@ def _excerpt(raw: str) -> str:
     return raw if len(raw) <= MAX_FIELD_CHARS else raw[:MAX_FIELD_CHARS] + " …"
 
 
-def _sizes(work: Work) -> list[tuple[str, int]]:
-    """(field, characters) of every field of the record: a list or a venue counts all it holds."""
-    return [(f.name, _size(getattr(work, f.name))) for f in fields(work) if f.name != "origin"]
-
-
 def _strings(value: Any) -> list[str]:
-    """Every string in a value: nested lists, dicts (keys too) and records (a Work, its Authors,
-    Venue and Origin) included, walked without recursion."""
+    """The text of a value: every string of it, nested lists, dicts (keys too) and records (a
+    Work, its Authors, Venue and Origin) included, walked without recursion (a list of strings
+    comes back as one)."""
     found, stack = [], [value]
     while stack:
         item = stack.pop()
         if isinstance(item, str):
             found.append(item)
         elif isinstance(item, dict):
-            stack.extend(item.keys())
+            try:
+                found.append("".join(item))  # the keys
+            except TypeError:
+                stack.extend(item.keys())
             stack.extend(item.values())
         elif isinstance(item, list | tuple):
-            stack.extend(item)
-        elif is_dataclass(item):
+            try:  # a list of strings (references, keywords) at C speed
+                found.append("".join(item))
+            except TypeError:
+                stack.extend(item)
+        elif item is not None and is_dataclass(item):
             stack.extend(vars(item).values())
     return found
-
-
-def _size(value: Any) -> int:
-    """Characters of text in a value."""
-    return sum(map(len, _strings(value)))
 
 
 def _fix_dataclass(obj: Work | Author | Venue, prefix: str, fix: Any, *, skip: set[str] = frozenset()) -> None:

@@ -204,6 +204,12 @@ def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject | Notice]
             yield from _record(record, start, file, "\n".join([*record, "ER"]))
             start = None
             continue
+        if line.rstrip() == "EF" and any(r.startswith("PT ") for r in record):
+            yield Notice(file, f"line {start}", "ER", f"the record has no ER line: it is taken to end at the "
+                         f"EF line that ends the file (line {number})")
+            yield from _record(record, start, file, "\n".join(record).rstrip())
+            start = None
+            continue
         if line.startswith("PT ") and any(r.startswith("PT ") for r in record):
             yield Notice(file, f"line {start}", "ER", f"the record has no ER line: it is taken to end where "
                          f"the next record's PT line starts (line {number}); both records kept")

@@ -108,8 +108,9 @@ class Throttle:
         """Seconds the client must wait before its next try; 0 when it may try now."""
         with self._lock:
             now = time.monotonic()
-            recent = [t for t in self._failures.get(client, []) if t > now - self.window]
-            self._failures[client] = recent
+            recent = [t for t in self._failures.pop(client, []) if t > now - self.window]
+            if recent:  # a client with no recent failure is forgotten
+                self._failures[client] = recent
             if len(recent) < self.limit:
                 return 0
             return max(1, int(recent[0] + self.window - now + 0.999))
