@@ -7,7 +7,6 @@ Expected values were read off the files by eye; SOURCES.md §4, §5 and §14 lis
 from __future__ import annotations
 
 import functools
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -504,11 +503,10 @@ def test_lens_343(samples: Path) -> None:
     assert _at(works, 1576).doc_type is DocType.DATASET
 
 
-def test_lens_343_is_fast(samples: Path) -> None:
+def test_lens_343_reads_every_record(samples: Path) -> None:
+    # (how fast is benchmarks/ingest_speed.py's business: timing never decides a test)
     text = sample_text(samples / "lens/citesource_lens_343.ris")
-    start = time.perf_counter()
     results = list(ris.read(text, file="lens_343.ris"))
-    assert time.perf_counter() - start < 0.5
     assert len(results) == 343
 
 

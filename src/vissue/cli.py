@@ -19,8 +19,7 @@ from . import __version__
 from .brief.event import load_brief
 from .errors import VissueError
 from .evaluate.gold import evaluate, load_gold
-from .evaluate.suite import case_paths, evaluate_suite, is_theme_mix
-from .json_input import loads
+from .evaluate.suite import case_paths, check_cases, evaluate_suite
 from .library.ingest import IngestReport, ingest
 from .library.store import Library, default_library_dir
 from .readers import DESCRIPTIONS, Format
@@ -338,9 +337,10 @@ def eval_command(ctx: click.Context, gold_paths: tuple[Path, ...], size: int, as
     Several cases print a row each and the mean.
     """
     paths = case_paths(list(gold_paths))
+    mixes = check_cases(paths)
     with open_library(ctx) as library:
         index = _open_index(library, quiet=as_json)
-        if len(paths) == 1 and not is_theme_mix(_gold_data(paths[0])):
+        if len(paths) == 1 and not mixes[0]:
             result = evaluate(library, index, load_gold(paths[0]), size=size)
             if as_json:
                 print_json(result)
@@ -352,13 +352,6 @@ def eval_command(ctx: click.Context, gold_paths: tuple[Path, ...], size: int, as
         print_json(suite)
         return
     _print_suite(suite)
-
-
-def _gold_data(path: Path) -> Any:
-    try:
-        return loads(path.read_text(encoding="utf-8-sig"), source=str(path))
-    except (OSError, ValueError, VissueError):
-        return None  # load_gold gives the clear error
 
 
 def _print_suite(suite: dict[str, Any]) -> None:

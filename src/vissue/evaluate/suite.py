@@ -57,6 +57,18 @@ def _read(path: Path) -> Any:
         raise InputError(f"{path}: not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})") from e
 
 
+def check_cases(paths: list[Path]) -> list[bool]:
+    """Read every case before any work starts (a bad file is an error at once, not after the
+    index loads); for each, whether it is a theme mix."""
+    mixes = []
+    for path in paths:
+        data = _read(path)
+        mixes.append(is_theme_mix(data))
+        if not mixes[-1]:
+            load_gold(path)
+    return mixes
+
+
 def is_theme_mix(data: Any) -> bool:
     works = data.get("works") if isinstance(data, dict) else None
     return (isinstance(works, list) and "event" not in data
