@@ -48,7 +48,7 @@ fix: setup
 bench: setup
 	$(BIN)/python benchmarks/ingest_speed.py
 	$(BIN)/python benchmarks/embedding_speed.py
-	$(BIN)/python benchmarks/search_quality.py --library $(LIBRARY)
+	$(BIN)/python benchmarks/quality.py --library $(LIBRARY)
 	$(BIN)/python benchmarks/search_speed.py --library $(LIBRARY)
 	$(BIN)/python benchmarks/build_speed.py --library $(LIBRARY)
 

@@ -1,7 +1,10 @@
 """Warm `vissue build` on a library whose indexes exist: the whole command, and the pipeline in a
 process that has the model loaded, against `vissue search` of the same event in the same run.
 
-    python benchmarks/build_speed.py --library DIR [--repeat 3]
+    python benchmarks/build_speed.py --library DIR [--repeat 3] [--against CHECKOUT]
+
+--against runs the same benchmark, in the same run, with the code of another checkout of vissue
+(e.g. `git worktree add /tmp/old <commit>`): the ratio of the two is the figure to quote.
 """
 
 from __future__ import annotations
@@ -37,7 +40,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--library", required=True)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--against", type=Path, help="another vissue checkout to measure in the same run")
     args = parser.parse_args()
+    if args.against:
+        import os
+
+        env = {**os.environ, "PYTHONPATH": str(args.against.resolve() / "src")}
+        print(f"### {args.against}")
+        subprocess.run([sys.executable, str(args.against / "benchmarks" / "build_speed.py"),
+                        "--library", args.library, "--repeat", str(args.repeat)], check=True, env=env)
+        print("### this checkout")
     event = json.loads(SEED.read_text())["event"]
     vissue = [sys.executable, "-m", "vissue", "--library", args.library]
     with tempfile.TemporaryDirectory() as out:

@@ -376,12 +376,12 @@ def test_bad_entries_rejected_alone() -> None:
     assert [r.title for r in records if isinstance(r, Work)] == ["First", "Last"]
     broken, notitle, extra_close, missing_comma = records[1:5]
     assert broken.position == "line 6, key broken"
-    assert broken.field is None and "unbalanced braces" in broken.reason
+    assert broken.field == "entry" and "unbalanced braces" in broken.reason
     assert broken.raw.startswith("@article{broken,")
     assert (notitle.field, notitle.reason) == ("title", "record has no title")
     assert notitle.position == "line 11, key notitle"
-    assert extra_close.field is None and "unbalanced braces" in extra_close.reason
-    assert missing_comma.field is None and "missing comma" in missing_comma.reason
+    assert extra_close.field == "entry" and "unbalanced braces" in extra_close.reason
+    assert missing_comma.field and "missing comma" in missing_comma.reason
 
 
 def test_truncated_last_entry() -> None:

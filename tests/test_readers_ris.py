@@ -556,10 +556,10 @@ def test_truncated_at_end_of_file() -> None:
 
 
 def test_new_ty_before_er() -> None:
-    results = _inline("TY  - JOUR\nTI  - First\nTY  - JOUR\nTI  - Second\nER  - \n")
-    assert isinstance(results[0], Reject) and results[0].position == "line 1"
-    assert "new TY line (line 3)" in results[0].reason
-    assert isinstance(results[1], Work) and results[1].title == "Second"
+    notice, first, second = _inline("TY  - JOUR\nTI  - First\nTY  - JOUR\nTI  - Second\nER  - \n")
+    assert (notice.position, notice.field) == ("line 1", "ER") and "next record's TY line starts (line 3)" in notice.message
+    assert isinstance(first, Work) and first.title == "First" and first.origin.raw == "TY  - JOUR\nTI  - First"
+    assert isinstance(second, Work) and second.title == "Second"
 
 
 def test_tagged_lines_outside_a_record() -> None:

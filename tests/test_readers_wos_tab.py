@@ -10,7 +10,7 @@ import pytest
 from conftest import only_works, read_records, sample_text
 from vissue.errors import FormatError
 from vissue.readers import Format, detect_format, wos_tab
-from vissue.work import DocType, Work
+from vissue.work import DocType, Reject, Work
 
 UTF16 = "wos_tabdelimited/wos_tab_delimited_win_utf16.txt"
 UTF8 = "wos_tabdelimited/wos_tab_delimited_win_utf8.txt"
@@ -210,10 +210,19 @@ def test_missing_title_and_truncated_last_line() -> None:
 def test_line_break_inside_a_field_is_joined() -> None:
     values = {"TI": "Broken", "AB": "First paragraph.\nSecond paragraph.", "UT": "WOS:000111111100001"}
     text = HEADER + "\n" + _line(values) + "\n" + _line({"TI": "Next"}) + "\n"
-    first, second = wos_tab.read(text)
+    notice, first, second = wos_tab.read(text, file="x.txt")
+    assert notice.text() == "x.txt, line 2: field AB: the field holds a line break: lines 2 to 3 read as one record"
     assert first.abstract == "First paragraph.\nSecond paragraph."
     assert first.ids["wos"] == "WOS:000111111100001"
     assert second.title == "Next" and second.origin.position == "line 4"
+
+
+def test_stray_line_is_rejected_not_glued_to_the_next_record() -> None:
+    text = "\n".join([HEADER, "a stray line from an editor", _line({"TI": "Next", "UT": "WOS:000111111100002"})])
+    stray, record = wos_tab.read(text, file="x.txt")
+    assert isinstance(stray, Reject) and stray.position == "line 2" and stray.field == "AU"
+    assert stray.reason.startswith("the line has 1 fields but the header has")
+    assert record.title == "Next" and record.extra.get("PT") is None and record.origin.position == "line 3"
 
 
 def test_not_a_tab_file_raises() -> None:

@@ -115,7 +115,8 @@ def build_issue(
         journal.name = max(sorted(set(venues)), key=venues.count) if venue_ids and venues else None
     vocabulary = load_vocabulary(profile.themes if profile else None)
     themes = assign_themes(works, index.vectors([w.id for w in works]), embedder=index.embedder,
-                           count=options.themes, names=options.theme_names or None, vocabulary=vocabulary)
+                           count=options.themes, names=options.theme_names or None, vocabulary=vocabulary,
+                           references=[library.get(str(w.id)).work.references for w in works])
     theme_of = {work_id: theme.id for theme in themes for work_id in theme.works}
     for work in works:
         work.theme = theme_of.get(work.id)
@@ -137,7 +138,7 @@ def build_issue(
             "themes": options.themes,
             "theme_names": options.theme_names,
             "search": {k: v for k, v in asdict(settings).items() if k not in ("k", "journal")},
-            "library_works": len(index.catalogue),
+            "library_works": len(index),
             "style": style.to_dict(),
         },
         passed_over=[{"id": c.candidate.id, "title": c.candidate.title, "reason": c.reason,

@@ -19,11 +19,14 @@ from . import __version__
 from .brief.event import load_brief
 from .errors import VissueError
 from .evaluate.gold import evaluate, load_gold
+from .evaluate.suite import case_paths, evaluate_suite, is_theme_mix
+from .json_input import loads
 from .library.ingest import IngestReport, ingest
 from .library.store import Library, default_library_dir
 from .readers import DESCRIPTIONS, Format
 from .search.index import SearchIndex
 from .search.retrieve import SearchSettings, resolve_journal, retrieve
+from .search.semantic import Embedder
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
@@ -42,6 +45,9 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except VissueError as e:
             raise click.ClickException(str(e)) from e
+        except OSError as e:  # a file or folder the user named cannot be written or read
+            where = f"{e.filename}: " if e.filename else ""
+            raise click.ClickException(f"{where}{e.strerror or e}") from e
         except KeyboardInterrupt:
             err.print("interrupted: everything committed before now is kept")
             sys.exit(130)
@@ -225,23 +231,25 @@ def show_command(ctx: click.Context, identifier: str, as_json: bool) -> None:
 
 # ---- search, brief, eval ------------------------------------------------------------------------
 
-def _open_index(library: Library, *, quiet: bool) -> SearchIndex:
-    """The library's search indexes; the first build embeds every work, with a progress bar."""
-    from .search.semantic import SentenceTransformerEmbedder
+def _open_index(library: Library, *, quiet: bool, embedder: Embedder | None = None) -> SearchIndex:
+    """The library's search index; the first build embeds every work, showing rate and time left."""
+    from .search.embedders import library_embedder
 
-    embedder = SentenceTransformerEmbedder()
+    embedder = embedder or library_embedder(library.path)
     if quiet or not err.is_terminal:
         return SearchIndex.open(library, embedder)
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        TaskProgressColumn,
         TextColumn,
         TimeRemainingColumn,
     )
 
-    with Progress(TextColumn("embedding works (first time only)"), BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=err, transient=True) as bar:
+    with Progress(TextColumn("embedding works"), BarColumn(), MofNCompleteColumn(),
+                  TaskProgressColumn(show_speed=True), TimeRemainingColumn(), console=err,
+                  transient=True) as bar:
         task = bar.add_task("embed", total=None)
 
         def progress(done: int, total: int) -> None:
@@ -314,30 +322,78 @@ def search_command(ctx: click.Context, text: str, k: int, journal: str | None, s
 
 
 @cli.command("eval")
-@click.argument("gold_path", metavar="GOLD.json", type=click.Path(path_type=Path))
+@click.argument("gold_paths", metavar="GOLD...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--size", type=click.IntRange(min=1), default=10, show_default=True, help="Works to select.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with every figure.")
+@click.option("--json", "as_json", is_flag=True,
+              help='Print every figure as JSON: one object for one gold file, else {"cases": [...], "mean": {...}}.')
 @click.pass_context
 @handle_errors
-def eval_command(ctx: click.Context, gold_path: Path, size: int, as_json: bool) -> None:
-    """Build from a gold virtual issue's event text and compare with the editors' choice.
+def eval_command(ctx: click.Context, gold_paths: tuple[Path, ...], size: int, as_json: bool) -> None:
+    """Build from gold virtual issues' event texts and compare with the editors' choices.
 
-    Reports the gold articles selected, recall@10/20/50 of the ranked candidates (within the
-    gold's journal, and in the whole library), and the time taken.
+    GOLD is a gold file (the shape of the seed's gold.json), a theme mix (works with their
+    group), or a folder of them. For each selection case: the gold articles selected,
+    recall@10/20/50 and nDCG@20 of the ranked candidates (within the gold's journal, and in the
+    whole library) and the themes; for a theme mix, the adjusted Rand index of the themes found.
+    Several cases print a row each and the mean.
     """
-    gold = load_gold(gold_path)
+    paths = case_paths(list(gold_paths))
     with open_library(ctx) as library:
         index = _open_index(library, quiet=as_json)
-        result = evaluate(library, index, gold, size=size)
+        if len(paths) == 1 and not is_theme_mix(_gold_data(paths[0])):
+            result = evaluate(library, index, load_gold(paths[0]), size=size)
+            if as_json:
+                print_json(result)
+            else:
+                _print_case(result, size)
+            return
+        suite = evaluate_suite(library, index, paths, size=size)
     if as_json:
-        print_json(result)
+        print_json(suite)
         return
+    _print_suite(suite)
+
+
+def _gold_data(path: Path) -> Any:
+    try:
+        return loads(path.read_text(encoding="utf-8-sig"), source=str(path))
+    except (OSError, ValueError, VissueError):
+        return None  # load_gold gives the clear error
+
+
+def _print_suite(suite: dict[str, Any]) -> None:
+    table = Table(box=None, pad_edge=False)
+    for name in ("case", "selected", "r@10", "r@20", "r@50", "nDCG@20", "theme ARI", "names", "s"):
+        table.add_column(name, justify="left" if name == "case" else "right", no_wrap=name == "case")
+
+    def fmt(value: Any) -> str:
+        return "-" if value is None else f"{value:.2f}"
+
+    for case in suite["cases"]:
+        if case["kind"] == "theme-mix":
+            table.add_row(escape(case["name"]) + f" (theme mix, {case['themes_found']} themes)", "", "", "", "", "",
+                          fmt(case["theme_ari"]), "", f"{case['seconds']:.1f}")
+            continue
+        names = (f"{case['theme_names_matched']}/{case['theme_names_total']}"
+                 if case.get("theme_ari") is not None else "")
+        table.add_row(escape(case["name"]), f"{case['selected_gold']}/{case['gold']}",
+                      *(fmt(case[k]) for k in ("recall@10", "recall@20", "recall@50", "ndcg@20", "theme_ari")),
+                      names, f"{case['seconds']:.1f}")
+    mean = suite["mean"]
+    table.add_row(f"[bold]mean of {mean['cases']}[/]", fmt(mean["selected_share"]),
+                  *(fmt(mean[k]) for k in ("recall@10", "recall@20", "recall@50", "ndcg@20", "theme_ari")), "", "")
+    out.print(table)
+    if mean.get("theme_mix_ari") is not None:
+        out.print(f"theme mix: adjusted Rand index {mean['theme_mix_ari']:.2f}")
+
+
+def _print_case(result: dict[str, Any], size: int) -> None:
     scope = f"the {result['candidates']} works of {result['journal']}" if result["journal"] else "the library"
     out.print(f"[bold]{escape(result['name'])}[/]: {result['gold_in_library']} of {result['gold']} gold articles"
               f" are in the library; candidates: {escape(scope)}")
     out.print(f"selected {result['selected_gold']} of the editors' {result['gold']} articles with --size {size}")
     out.print("recall of the ranked candidates: " + ", ".join(
-        f"@{k} {result[f'recall@{k}']:.2f}" for k in (10, 20, 50)))
+        f"@{k} {result[f'recall@{k}']:.2f}" for k in (10, 20, 50)) + f"; nDCG@20 {result['ndcg@20']:.2f}")
     if result["journal"]:
         whole = result["unfiltered"]
         out.print(f"in the whole library ({whole['candidates']} works): " + ", ".join(

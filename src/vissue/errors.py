@@ -3,12 +3,15 @@
     VissueError
      ├── InputError          the user gave something vissue cannot use (a path, an option)
      │    └── FormatError    a file is not in a format vissue reads, or not the one asked for
+     │         └── JSONDepthError   JSON nested deeper than vissue reads (json_input.MAX_DEPTH)
      ├── LibraryError        the library folder or its database cannot be used
      ├── NotFoundError       no work (or virtual issue) in the library has the identifier asked for
      └── ConflictError       a change was made on a stale version of a virtual issue
 
-The library raises these and never prints or exits; the command line turns them into
-one-line messages with an exit status.
+The library raises these and never prints or exits. The command line turns them (and an
+OSError on a path the user named) into one-line messages with exit status 1; the web app into
+one error shape with a 4xx status (404 not found, 409 conflict, 400 the rest), except
+LibraryError, a server fault: 500.
 """
 
 
@@ -22,6 +25,14 @@ class InputError(VissueError):
 
 class FormatError(InputError):
     """A file is not in a format vissue reads."""
+
+
+class JSONDepthError(FormatError):
+    """JSON nested more levels than vissue reads; `detail` is the message without its source."""
+
+    def __init__(self, source: str, detail: str) -> None:
+        super().__init__(f"{source}: {detail}")
+        self.detail = detail
 
 
 class LibraryError(VissueError):

@@ -30,6 +30,7 @@ from typing import Any
 
 from . import __version__
 from .errors import InputError
+from .json_input import loads
 
 SCHEMA = "vissue/virtual-issue"
 VERSION = 1
@@ -213,7 +214,7 @@ class VirtualIssue:
     def load(cls, path: str | Path) -> VirtualIssue:
         path = Path(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = loads(path.read_text(encoding="utf-8"), source=str(path))
         except FileNotFoundError as e:
             raise InputError(f"{path}: no such file") from e
         except json.JSONDecodeError as e:

@@ -192,3 +192,17 @@ def particle_name(family: str, given: str) -> tuple[str, str]:
             or given_words[-1].endswith(".")):
         return family, given
     return f"{given_words[-1]} {family}", " ".join(given_words[:-1])
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_surrogate(text: str) -> bool:
+    """Whether `text` holds a lone UTF-16 surrogate ("\\ud800" from JSON, a non-UTF-8 file name):
+    such text cannot be encoded, stored or embedded."""
+    return _SURROGATE.search(text) is not None
+
+
+def replace_surrogates(text: str) -> str:
+    """`text` with each lone surrogate replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)

@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..text import fold
+from ..json_input import loads
+from ..text import fold, has_surrogate, replace_surrogates
 from .dates import Period, find_period
 from .gazetteer import (
     MONTHS,
@@ -112,6 +113,8 @@ class EventBrief:
         """
         if not isinstance(data, dict) or not isinstance(data.get("text"), str):
             raise InputError(f"{source}: an event brief is a JSON object with a 'text' string")
+        if has_surrogate(json.dumps(data, ensure_ascii=False)):  # text that cannot be embedded
+            data = json.loads(replace_surrogates(json.dumps(data, ensure_ascii=False)))
         derived = brief_from_text(data["text"])
 
         def read(name: str, parse: Any, default: Any) -> Any:
@@ -288,7 +291,7 @@ def brief_from_text(text: str) -> EventBrief:
     """
     if not text or not text.strip():
         raise InputError(EMPTY_TEXT)
-    text = text.strip()
+    text = replace_surrogates(text.strip())
     actors_gaz, places_gaz = actor_gazetteer(), place_gazetteer()
     actor_hits = actors_gaz.scan(text)
     masked_text = list(text)
@@ -348,7 +351,7 @@ def load_brief(path_or_text: str | Path) -> EventBrief:
     """A brief from a JSON brief file, a plain-text file, or the event text itself."""
     if isinstance(path_or_text, Path) or _looks_like_path(path_or_text):
         path = Path(path_or_text)
-        if not path.is_file():
+        if not _is_file(path):
             raise InputError(f"{path}: no such file; give the event text itself, or a .txt "
                              "or .json file that holds it")
         try:
@@ -359,19 +362,29 @@ def load_brief(path_or_text: str | Path) -> EventBrief:
     return _brief_from_content(path_or_text, source="the event text")
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def _looks_like_path(value: str) -> bool:
     value = value.strip()
     if not value or "\n" in value or len(value) > 1024:
         return False
-    if Path(value).is_file():
-        return True
+    try:
+        if Path(value).is_file():
+            return True
+    except OSError:  # 'File name too long' and the like: not a path, the event text itself
+        return False
     return " " not in value and value.lower().endswith((".json", ".txt", ".md"))
 
 
 def _brief_from_content(content: str, *, source: str) -> EventBrief:
     if content.lstrip().startswith("{"):
         try:
-            data = json.loads(content)
+            data = loads(content, source=source)
         except json.JSONDecodeError as e:
             raise InputError(f"{source}, line {e.lineno}, column {e.colno}: not valid JSON "
                              f"({e.msg}); a brief is the JSON `vissue build --json` prints, "

@@ -45,7 +45,8 @@ def _authors(work: IssueWork) -> str:
 @click.option("--theme", "names", multiple=True, metavar="NAME",
               help="A theme's name; repeat it to give them all, in order: vissue assigns the works.")
 @click.option("--vocabulary", type=click.Path(path_type=Path),
-              help="A journal's own lens vocabulary (TOML or YAML, the keys of vissue's data/lenses.toml).")
+              help="A journal's own theme vocabulary (TOML or YAML: [[lens]] tables with label, description,"
+                   " cues, rank) to name the themes by where its lenses fit.")
 @click.option("--json", "as_json", is_flag=True,
               help='Print {"themes": [{"label": ..., "works": [ids...]}], "works": [...]}.')
 @click.pass_context
@@ -54,10 +55,9 @@ def themes_command(ctx: click.Context, identifiers: tuple[str, ...], count: int 
                    names: tuple[str, ...], vocabulary: Path | None, as_json: bool) -> None:
     """Group works into themes named as an editor would, in the order an argument runs.
 
-    ID is any identifier the library knows: its id, a DOI, WOS:..., an OpenAlex id. Each theme
-    is an analytical lens (political institutions, discourse, regional dynamics, ...) from
-    vissue's vocabulary or the one given with --vocabulary; works no lens fits are grouped by
-    meaning and named by their keywords.
+    ID is any identifier the library knows: its id, a DOI, WOS:..., an OpenAlex id. The works
+    are grouped by what they say (meaning, words, shared references) and each group is named
+    from its works' keywords and titles, or by a lens of the journal's --vocabulary that fits it.
     """
     from ..search.semantic import SentenceTransformerEmbedder
 
@@ -75,7 +75,7 @@ def themes_command(ctx: click.Context, identifiers: tuple[str, ...], count: int 
         vectors = work_vectors(library, embedder, stored)
     works = [IssueWork.from_stored(s) for s in stored]
     themes = assign_themes(works, vectors, embedder=embedder, count=count, names=list(names) or None,
-                           vocabulary=lenses)
+                           vocabulary=lenses, references=[s.work.references for s in stored])
     by_id = {w.id: w for w in works}
     if as_json:
         theme_of = {i: t.id for t in themes for i in t.works}

@@ -11,21 +11,21 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..brief.event import brief_from_text
+from ..build import BuildOptions, build_issue
 from ..errors import InputError, NotFoundError
 from ..ids import normalize_doi, normalize_wos
-from ..issue import IssueWork
+from ..json_input import loads
 from ..library.store import Library
 from ..search.index import SearchIndex
-from ..search.retrieve import SearchSettings, event_vectors, resolve_journal, retrieve
-from ..search.selection import select
+from ..search.retrieve import SearchSettings, event_vector, resolve_journal, retrieve
 from ..text import title_key
-from ..themes.assign import assign_themes
 from .themes import theme_agreement
 
 KS = (10, 20, 50)
@@ -45,7 +45,7 @@ def load_gold(path: str | Path) -> Gold:
     """Read and check a gold file; every problem is an InputError naming the file and the field."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = loads(path.read_text(encoding="utf-8-sig"), source=str(path))
     except FileNotFoundError as e:
         raise InputError(f"{path}: no such file") from e
     except (OSError, UnicodeDecodeError) as e:
@@ -92,6 +92,13 @@ def gold_venues(library: Library, gold: Gold) -> set[int] | None:
     return resolve_journal(library, gold.journal) if gold.journal else None
 
 
+def ndcg(ranked: list[int], relevant: set[int], total: int, k: int = 20) -> float:
+    """Normalised discounted cumulative gain at k, binary relevance; `total` relevant works exist."""
+    gain = sum(1 / math.log2(i + 2) for i, work in enumerate(ranked[:k]) if work in relevant)
+    ideal = sum(1 / math.log2(i + 2) for i in range(min(k, total)))
+    return round(gain / ideal, 4) if ideal else 0.0
+
+
 def evaluate(
     library: Library,
     index: SearchIndex,
@@ -100,44 +107,48 @@ def evaluate(
     size: int = 10,
     settings: SearchSettings | None = None,
 ) -> dict[str, Any]:
-    """Build the selection from the gold event text alone and compare it with the gold articles."""
+    """Build the issue from the gold event text alone, as `vissue build` does, and compare it
+    with the gold articles: the selection, the ranking (recall@k, nDCG@20) and the themes."""
     started = time.perf_counter()
     settings = settings or SearchSettings()
     matched = match_gold(library, gold)
     gold_ids = {i for i in matched if i is not None}
     brief = brief_from_text(gold.event)
-    vectors = event_vectors(index, brief)
+    vector = event_vector(index, brief)
     venue_ids = gold_venues(library, gold)
 
     def recalls(ranked: list[int]) -> dict[str, float]:
-        return {f"recall@{k}": round(len(gold_ids & set(ranked[:k])) / len(gold.articles), 4) for k in KS}
+        return {**{f"recall@{k}": round(len(gold_ids & set(ranked[:k])) / len(gold.articles), 4) for k in KS},
+                "ndcg@20": ndcg(ranked, gold_ids, len(gold.articles))}
 
-    ranked = retrieve(index, brief, settings, venue_ids=venue_ids, query_vectors=vectors, all_ranked=True)
-    unfiltered = retrieve(index, brief, settings, query_vectors=vectors, all_ranked=True) if venue_ids else ranked
-    selection = select(ranked, index.vectors([c.id for c in ranked[:max(50, size)]]), size)
+    ranked = retrieve(index, brief, settings, venue_ids=venue_ids, query_vector=vector, all_ranked=True)
+    unfiltered = retrieve(index, brief, settings, query_vector=vector, all_ranked=True) if venue_ids else ranked
+    options = BuildOptions(size=size, journal=gold.issn or gold.journal, search=settings)
+    issue = build_issue(library, index, brief, options=options)
+    selected = [w.id for w in issue.works]
     titles = {c.id: c.title for c in ranked}
-    selected_gold = [i for i in selection.ids if i in gold_ids]
-    works = [IssueWork.from_stored(library.get(str(i))) for i in selection.ids]
-    themes = assign_themes(works, index.vectors(selection.ids), embedder=index.embedder)
     gold_themes = {i: a["theme"] for a, i in zip(gold.articles, matched, strict=True)
-                   if i in selection.ids and a.get("theme")}
-    agreement = theme_agreement(gold_themes, themes, gold.themes, index.embedder)
+                   if i in selected and a.get("theme")}
+    agreement = theme_agreement(gold_themes, issue.themes, gold.themes, index.embedder)
+    if len({a.get("theme") for a in gold.articles}) < 2:  # one gold theme: no grouping to compare
+        agreement["theme_ari"] = None
     result: dict[str, Any] = {
         "name": gold.name,
+        "kind": "selection",
         "gold": len(gold.articles),
         "gold_in_library": len(gold_ids),
         "size": size,
         "journal": gold.journal or gold.issn,
         "candidates": len(ranked),
-        "selected_gold": len(selected_gold),
+        "selected_gold": len([i for i in selected if i in gold_ids]),
         **recalls([c.id for c in ranked]),
         "unfiltered": {"candidates": len(unfiltered), **recalls([c.id for c in unfiltered])},
         **agreement,
-        "themes": [{"id": t.id, "label": t.label, "works": t.works} for t in themes],
+        "themes": [{"id": t.id, "label": t.label, "works": t.works} for t in issue.themes],
         "selected": [{"id": i, "title": titles.get(i), "gold": i in gold_ids,
-                      "gold_theme": gold_themes.get(i)} for i in selection.ids],
+                      "gold_theme": gold_themes.get(i)} for i in selected],
         "missed": [a["title"] for a, i in zip(gold.articles, matched, strict=True)
-                   if i is None or i not in selection.ids],
+                   if i is None or i not in selected],
         "not_in_library": [a["title"] for a, i in zip(gold.articles, matched, strict=True) if i is None],
     }
     result["seconds"] = round(time.perf_counter() - started, 3)

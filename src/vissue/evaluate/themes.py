@@ -4,43 +4,26 @@
     name_overlap("Elections and parties", "Party politics")         # 0.5: Dice of content words
 
 Names are compared by their content words, folded and with plural endings taken off
-(`plural_stems`), and by the cosine of their embeddings; the same words let `themes` find the
-cue terms of a lens in a work.
+(`themes.words.plural_stems`), and by the cosine of their embeddings.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
 
 from ..issue import Theme
 from ..search.semantic import Embedder
-from ..text import fold
+from ..themes.words import plural_stems
 
 # ---- words --------------------------------------------------------------------------------------
 
-WORD = re.compile(r"[a-z0-9]+")  # a word of folded text
 # Words a theme name's content words are counted without.
 NAME_STOPWORDS = frozenset(str.split(
     "a an and are as at be between by for from how in into is it its of on or s the their this to"
     " with within without case study studies analysis evidence role new post"
 ))
-
-
-def _singular(word: str) -> str:
-    """Plural endings only: a full stemmer makes 'succession' match 'successful'."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def plural_stems(text: str) -> list[str]:
-    """The words of a text, folded, plural endings off: 'Elections, Parties' -> ['election', 'party']."""
-    return [_singular(word) for word in WORD.findall(fold(text))]
 
 
 def name_overlap(a: str, b: str) -> float:
@@ -125,6 +108,5 @@ def _kendall_tau(order: list[int]) -> float | None:
 __all__ = [
     "NAME_MATCH",
     "name_overlap",
-    "plural_stems",
     "theme_agreement",
 ]

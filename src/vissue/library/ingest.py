@@ -10,6 +10,7 @@ from typing import Any
 
 from ..errors import InputError, VissueError
 from ..readers import Format, detect_format, read_path
+from ..readers.vet import replace_surrogates, vet_reject, vet_work
 from ..work import Notice, Reject, Work
 from .store import Library
 
@@ -90,7 +91,7 @@ def ingest(
     """Read every file into the library; one bad record or file never stops the others."""
     report = IngestReport()
     for path in expand_paths(paths):
-        file_report = FileReport(file=str(path))
+        file_report = FileReport(file=replace_surrogates(str(path)))
         report.files.append(file_report)
         started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         try:
@@ -153,25 +154,45 @@ def _ingest_records(
     report: FileReport,
     progress: Progress | None,
 ) -> None:
-    """Write records in batches, each batch one transaction: a kill loses at most one batch."""
+    """Write records in batches, each batch one transaction: a kill loses at most one batch.
+
+    Each record is vetted first (`readers.vet`) and written in its own savepoint: a record the
+    store cannot take becomes a reject and never takes the rest of its batch down with it.
+    """
     for batch in _batches(records, BATCH):
         with library.transaction():
             for record in batch:
                 if isinstance(record, Notice):
-                    report.warnings.append(record.text())
+                    report.warnings.append(replace_surrogates(record.text()))
                     continue
                 report.read += 1
-                if isinstance(record, Reject):
-                    report.rejected += 1
-                    report.rejects.append({**asdict(record), "message": record.message(),
-                                           "raw": record.raw[:500]})
-                    library.add_reject(record)
-                    continue
-                result = library.add(record)
-                if result.action == "added":
-                    report.added += 1
-                else:
-                    report.merged += 1
-                    report.unchanged += result.action == "unchanged"
+                if isinstance(record, Work):
+                    file, position = _where(record, report)
+                    record, notices = vet_work(record, file=file, position=position)
+                    report.warnings.extend(n.text() for n in notices)
+                if isinstance(record, Work):
+                    try:
+                        result = library.add(record)
+                    except InputError as e:
+                        file, position = _where(record, report)
+                        record = Reject(file, position, "record", str(e),
+                                        record.origin.raw if record.origin else "")
+                    else:
+                        report.added += result.action == "added"
+                        report.merged += result.action != "added"
+                        report.unchanged += result.action == "unchanged"
+                        continue
+                _reject(library, vet_reject(record), report)
         if progress:
             progress("record", report.file, report.read, None)
+
+
+def _where(work: Work, report: FileReport) -> tuple[str, str]:
+    origin = work.origin
+    return (origin.file, origin.position) if origin else (report.file, f"record {report.read}")
+
+
+def _reject(library: Library, reject: Reject, report: FileReport) -> None:
+    report.rejected += 1
+    report.rejects.append({**asdict(reject), "message": reject.message(), "raw": reject.raw[:500]})
+    library.add_reject(reject)

@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,6 +39,11 @@ def default_library_dir() -> Path:
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _storable_int(value: int) -> bool:
+    """Whether SQLite can hold the number (a 64-bit signed integer): a larger id names nothing."""
+    return -(2 ** 63) <= value < 2 ** 63
 
 
 def _hash(*parts: str) -> str:
@@ -130,6 +135,7 @@ class Library:
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.create_function("vissue_titles_match", 2, dedupe.titles_match, deterministic=True)
             migrate(self.db)
         except sqlite3.DatabaseError as e:
             raise LibraryError(f"{db_path}: not a usable library database ({e})") from e
@@ -147,9 +153,20 @@ class Library:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Everything written inside commits together, or not at all."""
+        """Everything written inside commits together, or not at all.
+
+        Inside another transaction it is a savepoint: an error rolls back what was written
+        inside it only, and the caller decides whether the rest stands.
+        """
         if self.db.in_transaction:
-            yield
+            self.db.execute("SAVEPOINT nested")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK TO nested")
+                self.db.execute("RELEASE nested")
+                raise
+            self.db.execute("RELEASE nested")
             return
         self.db.execute("BEGIN IMMEDIATE")
         try:
@@ -162,7 +179,17 @@ class Library:
     # -- writing -----------------------------------------------------------------------------
 
     def add(self, work: Work) -> AddResult:
-        """Add one record: a new work, merged into the work it duplicates, or already known."""
+        """Add one record: a new work, merged into the work it duplicates, or already known.
+
+        A record the database cannot hold (text that cannot be encoded, a number too large)
+        raises InputError and writes nothing.
+        """
+        try:
+            return self._add(work)
+        except (UnicodeError, OverflowError, RecursionError, sqlite3.InterfaceError) as e:
+            raise InputError(f"the record cannot be stored ({type(e).__name__}: {e})") from e
+
+    def _add(self, work: Work) -> AddResult:
         origin = work.origin
         raw = origin.raw if origin else json.dumps(work.to_dict(), sort_keys=True)
         fmt = origin.format if origin else "api"
@@ -218,15 +245,18 @@ class Library:
         key = title_key(work.title)
         if not key:
             return None
-        author = dedupe.first_author_key(work)
+        # Blocks: the same normalised title, or the same first author with a title close enough
+        # (dedupe.titles_match, in SQL); both without a year more than one apart, which
+        # dedupe.why_different never lets match. Every candidate of a block is compared: none
+        # is skipped, however common the surname.
         rows = self.db.execute(
-            "SELECT id, title_key FROM works WHERE title_key = ? OR (author_key = ? AND author_key != '')"
-            " ORDER BY id LIMIT 500",
-            (key, author),
+            "SELECT id FROM works WHERE (title_key = ? OR (author_key = ? AND author_key != ''"
+            " AND length(title_key) BETWEEN ? AND ? AND vissue_titles_match(title_key, ?)))"
+            " AND (year IS NULL OR ? IS NULL OR abs(year - ?) <= 1) ORDER BY id",
+            (key, dedupe.first_author_key(work), *dedupe.title_length_bounds(key), key,
+             work.year, work.year),
         ).fetchall()
-        for candidate_id, candidate_key in rows:
-            if not dedupe.titles_match(candidate_key, key):
-                continue  # cheap test first: most of an author's works have other titles
+        for (candidate_id,) in rows:
             candidate = self._load(candidate_id)
             if dedupe.same_work(candidate.work, work):
                 return candidate
@@ -315,6 +345,8 @@ class Library:
         return StoredWork(row[0], Work.from_dict(json.loads(row[1])), row[3], json.loads(row[2]), row[4])
 
     def _load(self, work_id: int) -> StoredWork:
+        if not _storable_int(work_id):
+            raise NotFoundError(f"no work with library id {work_id}")
         row = self.db.execute(f"{self._SELECT} WHERE w.id = ?", (work_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no work with library id {work_id}")
@@ -345,14 +377,41 @@ class Library:
         rows = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('library_id', 'generation')"))
         return f"{rows['library_id']}:{rows['generation']}"
 
-    def catalogue(self) -> list[dict[str, Any]]:
-        """What search needs of every work, cheaply: id, venue, year, type, title, abstract, keywords."""
-        rows = self.db.execute(
-            "SELECT id, venue_id, year, doc_type, title, json_extract(data, '$.abstract'),"
-            " json_extract(data, '$.keywords') FROM works ORDER BY id"
-        )
-        return [{"id": r[0], "venue_id": r[1], "year": r[2], "doc_type": r[3], "title": r[4] or "",
-                 "abstract": r[5] or "", "keywords": json.loads(r[6] or "[]")} for r in rows]
+    _CATALOGUE = ("SELECT id, venue_id, year, doc_type, title, json_extract(data, '$.abstract'),"
+                  " json_extract(data, '$.keywords') FROM works")
+
+    @staticmethod
+    def _entry(r: tuple[Any, ...]) -> dict[str, Any]:
+        return {"id": r[0], "venue_id": r[1], "year": r[2], "doc_type": r[3], "title": r[4] or "",
+                "abstract": r[5] or "", "keywords": json.loads(r[6] or "[]")}
+
+    def catalogue(self, ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
+        """What search needs of works, cheaply: id, venue, year, type, title, abstract, keywords;
+        of every work, or of the works with these ids (in id order, unknown ids left out)."""
+        if ids is None:
+            return list(self.scan())
+        wanted = sorted(set(int(i) for i in ids))
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self.db.execute(f"{self._CATALOGUE} WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY id", chunk)
+            found.extend(self._entry(r) for r in rows)
+        return found
+
+    def scan(self, *, since: int | None = None) -> Iterator[dict[str, Any]]:
+        """`catalogue()` entries one at a time, in id order; with `since`, only the works added
+        or changed after that `generation()`."""
+        if since is None:
+            rows = self.db.execute(f"{self._CATALOGUE} ORDER BY id")
+        else:
+            rows = self.db.execute(f"{self._CATALOGUE} WHERE changed > ? ORDER BY id", (since,))
+        for r in rows:
+            yield self._entry(r)
+
+    def reference_lists(self) -> list[tuple[int, list[str]]]:
+        """(work id, its cited references as the records give them) for every work, by id."""
+        rows = self.db.execute("SELECT id, json_extract(data, '$.references') FROM works ORDER BY id")
+        return [(r[0], json.loads(r[1] or "[]")) for r in rows]
 
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM works").fetchone()[0])
@@ -435,14 +494,13 @@ class Library:
 
     def load_issue(self, issue_id: int, version: int | None = None) -> IssueVersion:
         """The latest version of an issue, or the one asked for."""
-        if version is None:
-            version = self._latest_issue_version(issue_id)
+        latest = self._latest_issue_version(issue_id)  # NotFoundError when there is no such issue
+        version = latest if version is None else version
         row = self.db.execute(
             "SELECT document, note, author, created, restored_from FROM issue_versions"
             " WHERE issue_id = ? AND version = ?", (issue_id, version),
-        ).fetchone()
+        ).fetchone() if _storable_int(version) else None
         if row is None:
-            latest = self._latest_issue_version(issue_id)
             raise NotFoundError(f"virtual issue {issue_id} has no version {version} (versions 1 to {latest})")
         return IssueVersion(issue_id, version, json.loads(row[0]), row[1], row[2], row[3], row[4])
 
@@ -461,6 +519,8 @@ class Library:
         return [dict(zip(("id", "title", "version", "created", "updated"), r, strict=True)) for r in rows]
 
     def _latest_issue_version(self, issue_id: int) -> int:
+        if not _storable_int(issue_id):
+            raise NotFoundError(f"no virtual issue with id {issue_id} in this library")
         row = self.db.execute("SELECT version FROM issues WHERE id = ?", (issue_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no virtual issue with id {issue_id} in this library")

@@ -22,7 +22,8 @@ from enum import StrEnum
 from pathlib import Path
 from types import ModuleType
 
-from ..errors import FormatError, InputError
+from ..errors import FormatError, InputError, JSONDepthError
+from ..text import replace_surrogates
 from ..work import Reject, Work
 from .decode import decode_bytes
 
@@ -86,8 +87,11 @@ def detect_format(text: str, *, file: str = "<text>") -> Format:
     if not head:
         raise FormatError(f"{file}: the file is empty")
     for fmt in _MODULES:
-        if reader(fmt).sniff(head):
-            return fmt
+        try:
+            if reader(fmt).sniff(head):
+                return fmt
+        except JSONDepthError as e:  # sniffers name no file
+            raise JSONDepthError(file, e.detail) from None
     first = head.splitlines()[0][:60]
     raise FormatError(
         f"{file}: not a format vissue reads (it starts {first!r}). "
@@ -111,7 +115,7 @@ class ReadPlan:
 def read_path(path: str | Path, fmt: Format | str | None = None) -> ReadPlan:
     """Decode a file and choose its reader; raises InputError/FormatError for unusable files."""
     path = Path(path)
-    name = str(path)
+    name = replace_surrogates(str(path))  # a name that is not UTF-8 is shown, stored and printed with U+FFFD
     if not path.exists():
         raise InputError(f"{name}: no such file or directory")
     if path.is_dir():

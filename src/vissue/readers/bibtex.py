@@ -51,8 +51,11 @@ from ..work import (
     parse_name,
     parse_year,
 )
+from .vet import MAX_FIELD_CHARS
 
 FORMAT = "bibtex"
+#: The most characters a @string macro may expand to: a macro abbreviates a name or a phrase.
+MAX_MACRO_CHARS = 10_000
 
 # --------------------------------------------------------------------------------------------
 # Sniffing
@@ -108,9 +111,25 @@ class _EntryError(Exception):
     `unclosed`: a value or the entry runs on to the next '@type{key,' line.
     """
 
-    def __init__(self, message: str, *, unclosed: bool = False):
+    def __init__(self, message: str, *, field: str, unclosed: bool = False):
         super().__init__(message)
+        self.field = field
         self.unclosed = unclosed
+
+
+class _Macros:
+    """The @string macros read so far, and those rejected (a use of one rejects the entry)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+        self.rejected: dict[str, int] = {}  # name -> line of the rejected @string
+
+    def expand(self, word: str, name: str, line: int) -> str:
+        key = word.lower()
+        if key in self.rejected:
+            raise _EntryError(f"field {name!r} (line {line}) uses @string {word!r}, which was rejected "
+                              f"at line {self.rejected[key]}", field=name)
+        return self.values.get(key, _MONTHS.get(key, word))
 
 
 def _line_at(chunk: str, pos: int, first_line: int) -> int:
@@ -149,15 +168,20 @@ def _match_quote(s: str, start: int) -> int:
 def _unclosed(name: str, line: int, last: bool) -> _EntryError:
     if last:
         return _EntryError(f"record is truncated: the file ends inside the value of field {name!r} "
-                           f"(line {line})")
+                           f"(line {line})", field=name)
     return _EntryError(f"unbalanced braces: the value of field {name!r} (line {line}) is never "
-                       "closed before the next entry", unclosed=True)
+                       "closed before the next entry", field=name, unclosed=True)
 
 
 def _read_value(s: str, pos: int, name: str, line_of: Callable[[int], int],
-                macros: dict[str, str], last: bool) -> tuple[str, int]:
-    """Read `piece # piece …` from s[pos:]; returns (text, position after it)."""
+                macros: _Macros, last: bool) -> tuple[str, int]:
+    """Read `piece # piece …` from s[pos:]; returns (text, position after it).
+
+    The pieces may hold at most MAX_FIELD_CHARS together: `@string` macros that double at each
+    step would otherwise take gigabytes from a few hundred bytes.
+    """
     parts: list[str] = []
+    size = 0
     n = len(s)
     while True:
         pos = _SPACE.match(s, pos).end()
@@ -177,10 +201,14 @@ def _read_value(s: str, pos: int, name: str, line_of: Callable[[int], int],
         else:
             m = _BARE.match(s, pos)
             if not m:
-                raise _EntryError(f"field {name!r} (line {line_of(pos)}) has no value")
+                raise _EntryError(f"field {name!r} (line {line_of(pos)}) has no value", field=name)
             word = m.group()
-            parts.append(word if word.isdigit() else macros.get(word.lower(), _MONTHS.get(word.lower(), word)))
+            parts.append(word if word.isdigit() else macros.expand(word, name, line_of(pos)))
             pos = m.end()
+        size += len(parts[-1])
+        if size > MAX_FIELD_CHARS:
+            raise _EntryError(f"field {name!r} (line {line_of(pos)}) holds more than {MAX_FIELD_CHARS:,} "
+                              "characters (its @string macros expanded)", field=name)
         pos = _SPACE.match(s, pos).end()
         if pos < n and s[pos] == "#":
             pos += 1
@@ -189,7 +217,7 @@ def _read_value(s: str, pos: int, name: str, line_of: Callable[[int], int],
 
 
 def _parse_entry(chunk: str, body: int, closer: str, first_line: int,
-                 macros: dict[str, str], last: bool) -> tuple[str, list[tuple[str, str]], int]:
+                 macros: _Macros, last: bool) -> tuple[str, list[tuple[str, str]], int]:
     """Parse one entry from its opening delimiter; returns (key, [(name, value)], end index)."""
 
     def line_of(pos: int) -> int:
@@ -219,17 +247,19 @@ def _parse_entry(chunk: str, body: int, closer: str, first_line: int,
             pos = _SPACE.match(chunk, pos + 1).end()
         if pos >= n:
             if last:
-                raise _EntryError(f"record is truncated: the file ends before the entry's closing {closer!r}")
+                raise _EntryError(f"record is truncated: the file ends before the entry's closing {closer!r}",
+                                  field="entry")
             raise _EntryError(
                 f"unbalanced braces: the entry is not closed by {closer!r} before the next entry",
-                unclosed=True,
+                field="entry", unclosed=True,
             )
         if chunk[pos] == closer:
             return key, fields, pos
         fm = _FIELD_NAME.match(chunk, pos)
         if not fm:
             what = chunk[pos:pos + 20].split("\n")[0]
-            raise _EntryError(f"expected a field name at line {line_of(pos)}, found {what!r}")
+            raise _EntryError(f"expected a field name at line {line_of(pos)}, found {what!r}",
+                              field="field name")
         name = " ".join(fm.group(1).split())
         value, pos = _read_value(chunk, fm.end(), name, line_of, macros, last)
         fields.append((name, value))
@@ -237,7 +267,7 @@ def _parse_entry(chunk: str, body: int, closer: str, first_line: int,
             what = chunk[pos:pos + 20].split("\n")[0]
             raise _EntryError(
                 f"unbalanced braces or a missing comma: after field {name!r} "
-                f"(line {line_of(pos)}) comes {what!r}"
+                f"(line {line_of(pos)}) comes {what!r}", field=name,
             )
 
 
@@ -711,19 +741,19 @@ def _stray(between: str, first_line: int, file: str) -> Iterator[Reject]:
         line = _line_at(between, m.start(), first_line)
         end = between.find("\n@", m.end())
         raw = between[m.start():end if end >= 0 else len(between)].rstrip()
-        yield Reject(file, f"line {line}", None,
+        yield Reject(file, f"line {line}", "key",
                      f"not a BibTeX entry: '@{m.group(1)}{m.group(2)}' is not followed by a key "
                      "and a comma", raw)
 
 
-def _parse_checked(chunk: str, body: int, closer: str, line: int, macros: dict[str, str],
+def _parse_checked(chunk: str, body: int, closer: str, line: int, macros: _Macros,
                    last: bool) -> tuple[str, list[tuple[str, str]], int]:
     key, pairs, end = _parse_entry(chunk, body, closer, line, macros, last)
     trailing = chunk[end + 1:]
     if trailing.strip() and _LOOKS_LIKE_FIELD.match(trailing):
         raise _EntryError(
             f"unbalanced braces: the entry closes at line {_line_at(chunk, end, line)} "
-            "but fields follow it (a '}' too many?)"
+            "but fields follow it (a '}' too many?)", field="entry",
         )
     return key, pairs, end
 
@@ -739,7 +769,7 @@ def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject]:
         return
     # The text before the first entry is a comment (Scopus: 'Scopus' / 'EXPORT DATE: …').
     yield from _stray(text[:starts[0].start()], 1, file)
-    macros: dict[str, str] = {}
+    macros = _Macros()
     line, counted, i = 1, 0, 0
     while i < len(starts):
         m = starts[i]
@@ -774,7 +804,7 @@ def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject]:
                 m_key = _KEY.match(chunk, body)
                 key = m_key.group(1).strip() if chunk[m_key.end():m_key.end() + 1] == "," else ""
                 position = f"line {line}, key {key}" if key else f"line {line}"
-                yield Reject(file, position, None, str(e), chunk.rstrip())
+                yield Reject(file, position, e.field, str(e), chunk.rstrip())
                 i += 1
                 continue
             key, pairs, end = parsed
@@ -782,7 +812,15 @@ def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject]:
         i = j
         if kind == "string":
             for name, value in pairs:
-                macros[name.lower()] = value
+                if len(value) > MAX_MACRO_CHARS:
+                    macros.rejected[name.lower()] = line
+                    macros.values.pop(name.lower(), None)
+                    yield Reject(file, f"line {line}, @string {name}", name,
+                                 f"the macro expands to {len(value):,} characters, more than the "
+                                 f"{MAX_MACRO_CHARS:,} a @string may hold", chunk[:min(end + 1, 2000)])
+                else:
+                    macros.rejected.pop(name.lower(), None)
+                    macros.values[name.lower()] = value
         else:
             position = f"line {line}, key {key}" if key else f"line {line}"
             yield _to_work(m.group(1), key, pairs, file=file, position=position, raw=chunk[:end + 1])

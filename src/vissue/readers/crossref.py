@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import FormatError
 from ..ids import normalize_doi, normalize_isbn, normalize_issn, normalize_orcid
+from ..json_input import loads, raw_decode
 from ..text import clean_abstract, clean_field
 from ..work import Author, Origin, Reject, Venue, Work, parse_doc_type, parse_year
 from .fields import dedupe
@@ -76,18 +77,18 @@ def sniff(head: str) -> bool:
         if _MESSAGE_TYPE.search(head[:2000]):
             return True
         try:
-            return _is_envelope(json.loads(head))
+            return _is_envelope(loads(head, source="the file"))
         except ValueError:
             return False
     try:
-        first = json.loads(head)
+        first = loads(head, source="the file")
         first = first[0] if isinstance(first, list) and first else None
     except ValueError:
         start = head.find("{")
         if start < 0 or head[1:start].strip():
             return False
         try:
-            first = json.JSONDecoder().raw_decode(head, start)[0]
+            first = raw_decode(head, start, source="the file")[0]
         except ValueError:
             return False
     return _is_item(first)
@@ -100,7 +101,7 @@ def sniff(head: str) -> bool:
 def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject]:
     """Works from a Crossref API response (or a JSON list of Crossref work objects)."""
     try:
-        document = json.loads(text)
+        document = loads(text, source=file)
     except json.JSONDecodeError as e:
         raise json_error(file, text, e) from e
     items: list[Any]
@@ -126,11 +127,11 @@ def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject]:
 def _record(item: Any, file: str, position: str) -> Work | Reject:
     raw = json.dumps(item, ensure_ascii=False)
     if not isinstance(item, dict):
-        return Reject(file, position, None, f"not a JSON object but {type(item).__name__}", raw)
+        return Reject(file, position, "item", f"not a JSON object but {type(item).__name__}", raw)
     try:
         work = _to_work(item)
     except (TypeError, AttributeError, ValueError, KeyError) as e:
-        return Reject(file, position, None, f"unexpected structure in the work: {e!r}", raw)
+        return Reject(file, position, "record", f"unexpected structure in the work: {e!r}", raw)
     if not work.title:
         return Reject(file, position, "title", "record has no title", raw)
     work.origin = Origin(file=file, position=position, format=FORMAT, raw=raw)

@@ -20,6 +20,7 @@ from ..ids import (
     split_isbns,
     split_issns,
 )
+from ..json_input import loads, raw_decode
 from ..text import clean_abstract, clean_field
 from ..work import Author, Origin, Reject, Venue, Work, parse_doc_type, parse_year
 from .fields import dedupe, hyphenate
@@ -53,14 +54,14 @@ def _first_item(head: str) -> dict[str, Any] | None:
     try:
         if head.startswith("["):
             pos = _WS.match(head, 1).end()
-            item, _ = _DECODER.raw_decode(head, pos)
+            item, _ = raw_decode(head, pos, source="the file")
             return item if isinstance(item, dict) else None
         if head.startswith("{"):
             match = re.match(r'\{\s*"items"\s*:\s*\[\s*', head)
             if match:
-                item, _ = _DECODER.raw_decode(head, match.end())
+                item, _ = raw_decode(head, match.end(), source="the file")
                 return item if isinstance(item, dict) else None
-            item, _ = _DECODER.raw_decode(head)
+            item, _ = raw_decode(head, source="the file")
             return item if isinstance(item, dict) else None
     except (json.JSONDecodeError, ValueError):
         return None
@@ -119,7 +120,7 @@ def _items(text: str, file: str) -> Iterator[tuple[Any, str]]:
             f"{file}, {_where(text, start)}: not CSL-JSON (it should start with '[' or '{{')"
         )
     try:
-        root = json.loads(text)
+        root = loads(text, source=file)
     except json.JSONDecodeError as e:
         if e.msg != "Extra data" or text[start] != "{":
             raise FormatError(
@@ -155,7 +156,7 @@ def _json_lines(text: str, start: int, file: str) -> Iterator[tuple[Any, str]]:
     pos = start
     while pos < len(text):
         try:
-            obj, end = _DECODER.raw_decode(text, pos)
+            obj, end = raw_decode(text, pos, source=file)
         except json.JSONDecodeError as e:
             raise FormatError(
                 f"{file}, line {e.lineno}, column {e.colno}: not valid JSON ({e.msg})"
@@ -185,7 +186,7 @@ def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject]:
     for number, (item, raw) in enumerate(_items(text, file), start=1):
         position = f"item {number}"
         if not isinstance(item, dict):
-            yield Reject(file, position, None, f"item is not a JSON object but {type(item).__name__}", raw)
+            yield Reject(file, position, "item", f"item is not a JSON object but {type(item).__name__}", raw)
             continue
         yield _record(item, file, position, raw)
 

@@ -651,5 +651,5 @@ def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject]:
         try:
             results.append(_work(article, file=file, position=position, raw=raw))
         except Exception as e:  # one bad record never stops the rest
-            results.append(Reject(file, position, None, f"record could not be read ({e})", raw))
+            results.append(Reject(file, position, "record", f"record could not be read ({e})", raw))
     yield from results

@@ -325,7 +325,7 @@ def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject]:
         raw = "\n".join(lines)
         fields = _fields(lines)
         if fields and fields[0][0] == "":
-            yield Reject(file, position, None,
+            yield Reject(file, position, "tag",
                          f"text that is not a MEDLINE field: {fields[0][1][:60]!r}", raw)
             continue
         last = index == len(records) - 1
@@ -336,4 +336,4 @@ def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject]:
         try:
             yield _work(fields, file=file, position=position, raw=raw)
         except Exception as e:  # one bad record never stops the rest
-            yield Reject(file, position, None, f"record could not be read ({e})", raw)
+            yield Reject(file, position, "record", f"record could not be read ({e})", raw)

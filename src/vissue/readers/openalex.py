@@ -21,6 +21,7 @@ from ..ids import (
     normalize_pmcid,
     normalize_pmid,
 )
+from ..json_input import loads, raw_decode
 from ..text import clean_abstract, clean_field
 from ..work import Author, Origin, Reject, Venue, Work, parse_doc_type, parse_name, parse_year
 from .fields import dedupe, hyphenate
@@ -74,18 +75,18 @@ def sniff(head: str) -> bool:
         return False
     first_line = head.split("\n", 1)[0]
     try:  # JSON lines, or a compact one-line document
-        return _sniff_object(json.loads(first_line))
+        return _sniff_object(loads(first_line, source="the file"))
     except ValueError:
         pass
     try:  # a whole (small) document
-        return _sniff_object(json.loads(head))
+        return _sniff_object(loads(head, source="the file"))
     except ValueError:
         pass
     if head[0] == "[":  # a long list: decode its first element
         start = head.find("{")
         if start > 0 and not head[1:start].strip():
             try:
-                return _is_work(json.JSONDecoder().raw_decode(head, start)[0])
+                return _is_work(raw_decode(head, start, source="the file")[0])
             except ValueError:
                 pass
     # A document longer than the head: look for the marks of a work.
@@ -112,7 +113,7 @@ def _is_json_lines(text: str) -> bool:
 def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject]:
     """Works from an OpenAlex API response or snapshot-style JSON lines."""
     try:
-        document = json.loads(text)
+        document = loads(text, source=file)
     except json.JSONDecodeError as e:
         if _is_json_lines(text):
             yield from _read_lines(text, file)
@@ -140,9 +141,12 @@ def _read_lines(text: str, file: str) -> Iterator[Work | Reject]:
             continue
         position = f"line {number}"
         try:
-            item = json.loads(line)
+            item = loads(line, source=f"{file}, {position}")
         except json.JSONDecodeError as e:
-            yield Reject(file, position, None, f"invalid JSON at column {e.colno}: {e.msg}", line)
+            yield Reject(file, position, "line", f"invalid JSON at column {e.colno}: {e.msg}", line)
+            continue
+        except FormatError as e:
+            yield Reject(file, position, "line", str(e).split(": ", 2)[-1], line[:2000])
             continue
         if _is_response(item):  # API pages saved one a line
             for n, work in enumerate(item["results"], start=1):
@@ -154,12 +158,12 @@ def _read_lines(text: str, file: str) -> Iterator[Work | Reject]:
 
 def _record(item: Any, file: str, position: str, raw: str) -> Work | Reject:
     if not isinstance(item, dict):
-        return Reject(file, position, None,
+        return Reject(file, position, "item",
                       f"not a JSON object but {type(item).__name__}", raw)
     try:
         work = _to_work(item)
     except (TypeError, AttributeError, ValueError, KeyError) as e:
-        return Reject(file, position, None, f"unexpected structure in the work: {e!r}", raw)
+        return Reject(file, position, "record", f"unexpected structure in the work: {e!r}", raw)
     if not work.title:
         return Reject(file, position, "title", "record has no title", raw)
     work.origin = Origin(file=file, position=position, format=FORMAT, raw=raw)

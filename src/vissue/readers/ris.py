@@ -36,6 +36,7 @@ from ..text import clean_abstract, clean_field
 from ..work import (
     Author,
     DocType,
+    Notice,
     Origin,
     Reject,
     Venue,
@@ -453,8 +454,9 @@ def to_work(fields: list[_Field], origin: Origin) -> Work | Reject:
     )
 
 
-def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject]:
-    """Yield a Work (or a Reject) for each TY … ER record."""
+def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject | Notice]:
+    """Yield a Work (or a Reject) for each TY … ER record; a record without its ER line ends
+    where the next TY line starts (warned, both kept)."""
     lines = text.split("\n")
     if not _TY_LINE.search(text):
         first = next((n for n, line in enumerate(lines, 1) if line.strip()), 1)
@@ -481,10 +483,10 @@ def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject]:
             if outside is not None:
                 yield stray(index)
                 outside = None
-            if start is not None:
-                yield Reject(file, f"line {start + 1}", "ER",
-                             f"record is truncated: a new TY line (line {index + 1}) starts "
-                             "before its ER line", "\n".join(lines[start:index]).rstrip())
+            if start is not None:  # no ER: the record ends where the next one starts
+                yield Notice(file, f"line {start + 1}", "ER", f"the record has no ER line: it is taken to "
+                             f"end where the next record's TY line starts (line {index + 1}); both records kept")
+                yield to_work(fields, Origin(file, f"line {start + 1}", FORMAT, "\n".join(lines[start:index]).rstrip()))
             start = index
             fields = [_Field(tag, value)]
         elif start is None:

@@ -160,7 +160,7 @@ def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject]:
                 if last
                 else f"the row has {len(row)} fields but the header has {width}"
             )
-            yield Reject(file, position, None, reason, raw)
+            yield Reject(file, position, header[len(row)], reason, raw)
             continue
         data, unheaded = _align(header, row)
         yield _record(data, unheaded, file, position, raw)

@@ -186,7 +186,11 @@ def to_work(fields: dict[str, list[str]], origin: Origin) -> Work | Reject:
 
 
 def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject | Notice]:
-    """Yield a Work (or a Reject) for each PT … ER record."""
+    """Yield a Work (or a Reject) for each PT … ER record.
+
+    A record whose ER line is missing ends where the next record's PT line starts: both are
+    read, with a warning (a WoS record has one PT line, the first).
+    """
     lines = text.split("\n")
     start = None
     record: list[str] = []
@@ -197,16 +201,24 @@ def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject | Notice]
             start = number
             record = []
         if line.rstrip() == "ER":
-            raw = "\n".join([*record, "ER"])
-            problems: list[tuple[str, str]] = []
-            fields = _fields(record, start, problems)
-            for tag, message in problems:
-                yield Notice(file, f"line {start}", tag, message)
-            yield to_work(fields, Origin(file, f"line {start}", FORMAT, raw))
+            yield from _record(record, start, file, "\n".join([*record, "ER"]))
             start = None
             continue
+        if line.startswith("PT ") and any(r.startswith("PT ") for r in record):
+            yield Notice(file, f"line {start}", "ER", f"the record has no ER line: it is taken to end where "
+                         f"the next record's PT line starts (line {number}); both records kept")
+            yield from _record(record, start, file, "\n".join(record).rstrip())
+            start, record = number, []
         record.append(line)
     if start is not None and any(line.strip() for line in record):
         raw = "\n".join(record)
         yield Reject(file, f"line {start}", "ER",
                      "record is truncated: the file ends before its ER line", raw)
+
+
+def _record(record: list[str], start: int, file: str, raw: str) -> Iterator[Work | Reject | Notice]:
+    problems: list[tuple[str, str]] = []
+    fields = _fields(record, start, problems)
+    for tag, message in problems:
+        yield Notice(file, f"line {start}", tag, message)
+    yield to_work(fields, Origin(file, f"line {start}", FORMAT, raw))

@@ -15,7 +15,17 @@ from collections.abc import Iterator
 from ..errors import FormatError
 from ..ids import normalize_doi, normalize_issn, normalize_pmid, normalize_wos, split_isbns
 from ..text import clean_abstract, clean_field, fold
-from ..work import Author, Origin, Reject, Venue, Work, parse_doc_type, parse_name, parse_year
+from ..work import (
+    Author,
+    Notice,
+    Origin,
+    Reject,
+    Venue,
+    Work,
+    parse_doc_type,
+    parse_name,
+    parse_year,
+)
 from .fields import dedupe, page_range, split_cell, split_references
 
 FORMAT = "wos-tab"
@@ -43,8 +53,14 @@ def sniff(head: str) -> bool:
     return first.startswith("PT\t") and _header(first) is not None
 
 
-def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject]:
-    """One Work (or Reject) per data line."""
+def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject | Notice]:
+    """One Work (or Reject) per data line.
+
+    A field holding a line break splits a record over lines; the lines are joined (with a
+    warning) while together they have no more fields than the header, and never with a line
+    that is a whole record by itself. A line too short to be a record is rejected, not glued
+    onto the next.
+    """
     text = text.lstrip("\ufeff")
     lines = text.split("\n")
     header = _header(lines[0]) if lines else None
@@ -63,10 +79,9 @@ def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject]:
         if not line.strip():
             continue
         fields = line.split("\t")
-        # A field holding a line break splits a record over lines: join while it stays short.
         while len(fields) < width and index < len(lines) and lines[index].strip():
             more = lines[index].split("\t")
-            if len(fields) + len(more) - 1 > width + 1:
+            if len(more) >= width or len(fields) + len(more) - 1 > width + 1:
                 break
             line += "\n" + lines[index]
             fields[-1] += "\n" + more[0]
@@ -75,13 +90,18 @@ def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject]:
         position = f"line {start + 1}"
         if len(fields) < width:
             last = not any(rest.strip() for rest in lines[index:])
+            missing = header[len(fields)]
             reason = (
                 f"record is truncated: the file ends after {len(fields)} of its {width} fields"
                 if last
-                else f"the line has {len(fields)} fields but the header has {width}"
+                else f"the line has {len(fields)} fields but the header has {width} (no {missing} and after)"
             )
-            yield Reject(file, position, None, reason, line)
+            yield Reject(file, position, missing, reason, line)
             continue
+        if index > start + 1:
+            broken = header[len(line.split("\n")[0].split("\t")) - 1]
+            yield Notice(file, position, broken, f"the field holds a line break: lines {start + 1} to {index} "
+                         "read as one record")
         yield _record(header, fields, file, position, line)
 
 

@@ -35,6 +35,7 @@ import httpx
 
 from .. import __version__
 from ..errors import InputError, VissueError
+from ..json_input import loads
 
 CACHE_NAME = "http-cache.sqlite"
 USER_AGENT = f"vissue/{__version__}"
@@ -334,7 +335,7 @@ class HttpClient:
                 f"{shown}: the server did not answer JSON ({kind}, starting {start!r});"
                 f" is the API's address right? Check --api-url.{self.hint}")
         try:
-            return json.loads(body), body
+            return loads(body, source=shown), body
         except json.JSONDecodeError as e:
             raise _Retry(f"invalid JSON at character {e.pos} of {len(body)} (cut off?)") from None
 
@@ -363,8 +364,8 @@ class HttpClient:
 def _error_detail(body: str) -> str:
     """The server's own words from an error body: OpenAlex's 'message', Crossref's messages."""
     try:
-        data = json.loads(body)
-    except ValueError:
+        data = loads(body, source="the answer")
+    except (ValueError, InputError):
         text = " ".join(body.split())
         return text[:200] if text and not text.startswith("<") else ""
     parts: list[str] = []

@@ -1,369 +1,51 @@
-"""Themes: group the selected works, name each group as an editor would, order the groups.
+"""Themes: group the selected works by what they say, name each group from its own words.
 
-    load_vocabulary(path=None)                     the lenses: vissue's own, or a journal's file
-    assign_themes(works, vectors, embedder=...)    2-6 named themes (or `count`, or the user's `names`)
+    assign_themes(works, vectors, embedder=..., references=...)   # [Theme, ...]
 
-(How produced themes agree with an editors' issue is measured in ``theme_metrics``.)
+1. How alike each pair of works is: in meaning (embeddings), in words (TF-IDF) and in what
+   they cite (shared references) (``similarity``).
+2. The works are grouped by that similarity, into as many themes as they call for: 2 to 5
+   for ten works (one theme for every two works at most, and at most max(6, n / 4)), or
+   exactly `count` (``groups``). A work like none of its group's other works (cosine below
+   APART_COSINE with each) stays a theme of its own rather than being forced into one.
+3. Each group is named from its works' keywords and titles (``names``), or, when the journal
+   supplies a vocabulary (its profile's `themes = FILE`), by the journal's lens that fits it,
+   where one does (cosine of the lens to the group's centroid at least LENS_FIT).
+4. Themes run from the largest to the smallest, a work kept apart last; works within a theme
+   by how close they sit to its centre.
+With `names`, the user's names are the themes and every work goes to the name it fits best
+(every name gets at least one work).
 
-A *lens* is an angle from which the social sciences read an event (political institutions,
-discourse and legitimacy, regional dynamics, ...): a label as an editor writes it, a short
-description, cue terms and a rank in the argument. The default vocabulary is
-`data/lenses.toml`; a journal can hand in its own (TOML or YAML, same keys).
-
-How works become themes:
-1. Every work is scored against every lens: the cosine of the work's embedding to the lens
-   (the mean of the embeddings of its "label: description" and of its cue terms), plus
-   `lexical_weight` times how strongly the cue terms occur (whole words, plurals folded) in its
-   title, keywords (both counted double) and abstract, saturating as 1 - exp(-hits / 10).
-2. A lens that is the best fit of most works (`topic_share`) is the issue's subject, not one of
-   its themes (an issue on labour migration is all about migration): it is set aside, and the
-   themes are the angles from which the subject is studied.
-3. Scores are read in context: `context_weight` times a lens's mean score over the selection is
-   taken off, so a lens that fits every work about equally does not swallow the issue; the
-   lens that sets a work apart from the others does.
-4. The set of lenses is chosen that explains the works best: each work goes to its best lens in
-   the set, and the set maximises the works' summed scores less `theme_cost` a theme and
-   `singleton_cost` a theme of one work, over every set of 2-6 lenses (`max_share` of the
-   works at most: ten works make five themes at most). With `count` the set has exactly that
-   many lenses; with `names` the user's names are the themes (a name close to a lens's label
-   borrows its description and cues) and every name gets at least one work.
-5. When the vocabulary fits the selection badly (for most works no lens, the subject's set
-   aside, reaches a cosine of `fit_min`), the works are clustered instead (Ward, on the
-   embeddings) and each cluster is named by its most distinctive keywords and title phrases,
-   never by a place name (``clusters``).
-6. Themes are ordered by the rank of their lens (structural conditions, institutions, ideas,
-   society, the international scene); works within a theme by how well they fit it.
-
-Same input, same output: no randomness anywhere, ties broken by lens order and work order.
+Same input, same output: no randomness anywhere, ties broken by work order.
 """
 
 from __future__ import annotations
 
-import functools
-import itertools
-import math
-import re
-import tomllib
 from collections import Counter
-from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from ..errors import InputError
-from ..evaluate.themes import NAME_MATCH, NAME_STOPWORDS, WORD, name_overlap, plural_stems
 from ..issue import IssueWork, Theme
 from ..search.semantic import Embedder, unit_rows
 from ..text import fold
-from .clusters import cluster_themes
+from .groups import APART_COSINE, group_works, keep_apart
+from .names import name_group
+from .similarity import Similarity, work_similarity
+from .vocabulary import Vocabulary, load_vocabulary
+from .words import GENERIC, plural_stems
 
 MIN_THEMES = 2
 MAX_THEMES = 6
-LENS_KEYS = ("id", "label", "description", "cues", "rank")
-VOCABULARY_KEYS = ("name", "description", "lens")
+#: A journal's lens names a group when its cosine to the group's centroid reaches this.
+LENS_FIT = 0.25
 
 
-# ---- vocabulary ---------------------------------------------------------------------------------
+def theme_sizes(n: int) -> range:
+    """How many themes n works may make: 2 up to one theme for two works, at most max(6, n / 4)."""
+    most = max(MIN_THEMES, min(n // 2, max(MAX_THEMES, n // 4)))
+    return range(min(MIN_THEMES, n), min(most, n) + 1)
 
-@dataclass(frozen=True)
-class Lens:
-    id: str
-    label: str
-    description: str = ""
-    cues: tuple[str, ...] = ()
-    rank: int = 0
-
-    def text(self) -> str:
-        return f"{self.label}: {self.description}" if self.description else self.label
-
-
-@dataclass
-class Vocabulary:
-    lenses: list[Lens]
-    name: str = ""
-    description: str = ""
-    source: str = "vissue's default lenses"
-    _vectors: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
-
-    def vectors(self, embedder: Embedder) -> np.ndarray:
-        """One unit-length vector a lens: the mean of its 'label: description' and its cues."""
-        if embedder.name not in self._vectors:
-            texts = [lens.text() for lens in self.lenses]
-            texts += [", ".join(lens.cues) or lens.label for lens in self.lenses]
-            matrix = np.asarray(embedder.embed(texts), dtype=np.float32)
-            n = len(self.lenses)
-            self._vectors[embedder.name] = unit_rows(matrix[:n] + matrix[n:])
-        return self._vectors[embedder.name]
-
-    def label_vectors(self, embedder: Embedder) -> np.ndarray:
-        """One unit-length vector a lens label."""
-        key = f"{embedder.name}\0labels"
-        if key not in self._vectors:
-            self._vectors[key] = unit_rows(np.asarray(embedder.embed([lens.label for lens in self.lenses]),
-                                                  dtype=np.float32))
-        return self._vectors[key]
-
-
-def load_vocabulary(path: str | Path | None = None) -> Vocabulary:
-    """The lens vocabulary: vissue's default (data/lenses.toml), or a journal's TOML or YAML file.
-
-    Every problem is an InputError naming the file, the lens and the key.
-    """
-    if path is None:
-        return _default_vocabulary()
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as e:
-        raise InputError(f"{path}: no such vocabulary file") from e
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"{path}: cannot be read ({e})") from e
-    suffix = path.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        data = _read_yaml(text, path)
-    elif suffix == ".toml":
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            raise InputError(f"{path}: not valid TOML ({e})") from e
-    else:
-        raise InputError(f"{path}: a vocabulary file is TOML (.toml) or YAML (.yaml, .yml)")
-    return _parse_vocabulary(data, str(path))
-
-
-@functools.cache
-def _default_vocabulary() -> Vocabulary:
-    """Read once a process, so its lens vectors are embedded once (about two seconds on a CPU)."""
-    text = resources.files("vissue").joinpath("data", "lenses.toml").read_text(encoding="utf-8")
-    return _parse_vocabulary(tomllib.loads(text), "vissue's default lenses")
-
-
-def _read_yaml(text: str, path: Path) -> Any:
-    try:
-        import yaml
-    except ImportError as e:
-        raise InputError(f"{path}: reading YAML needs PyYAML: pip install pyyaml (or write the file in TOML)") from e
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        raise InputError(f"{path}: not valid YAML ({e})") from e
-
-
-def _parse_vocabulary(data: Any, source: str) -> Vocabulary:
-    if not isinstance(data, dict):
-        raise InputError(f"{source}: a vocabulary has the keys {', '.join(VOCABULARY_KEYS)}")
-    for key in data:
-        if key not in VOCABULARY_KEYS:
-            raise InputError(f"{source}: unknown key {key!r}; a vocabulary has the keys"
-                             f" {', '.join(VOCABULARY_KEYS)} (each lens in a [[lens]] table)")
-    entries = data.get("lens")
-    if not isinstance(entries, list) or not entries:
-        raise InputError(f"{source}: no lenses: give at least one [[lens]] table with a label")
-    lenses: list[Lens] = []
-    for number, entry in enumerate(entries, start=1):
-        where = f"{source}: lens {number}"
-        if not isinstance(entry, dict):
-            raise InputError(f"{where}: a lens is a table with the keys {', '.join(LENS_KEYS)}")
-        if isinstance(entry.get("label"), str):
-            where += f" ({entry['label']!r})"
-        for key in entry:
-            if key not in LENS_KEYS:
-                raise InputError(f"{where}: unknown key {key!r}; a lens has the keys {', '.join(LENS_KEYS)}")
-        label = entry.get("label")
-        if not isinstance(label, str) or not label.strip():
-            raise InputError(f"{where}: key 'label' is missing or empty: name the theme as an editor would")
-        description = entry.get("description", "")
-        if not isinstance(description, str):
-            raise InputError(f"{where}: key 'description' must be text")
-        cues = entry.get("cues", [])
-        if not isinstance(cues, list) or not all(isinstance(c, str) and c.strip() for c in cues):
-            raise InputError(f"{where}: key 'cues' must be a list of words or phrases")
-        rank = entry.get("rank", number * 10)
-        if isinstance(rank, bool) or not isinstance(rank, int | float):
-            raise InputError(f"{where}: key 'rank' must be a number (small: early in the argument)")
-        lens_id = entry.get("id", re.sub(r"[^a-z0-9]+", "-", fold(label)).strip("-"))
-        if not isinstance(lens_id, str) or not lens_id:
-            raise InputError(f"{where}: key 'id' must be a short name")
-        if any(lens.id == lens_id for lens in lenses):
-            raise InputError(f"{where}: id {lens_id!r} is used by an earlier lens; ids must differ")
-        lenses.append(Lens(lens_id, " ".join(label.split()), " ".join(description.split()),
-                           tuple(" ".join(c.split()) for c in cues), int(rank)))
-    name, description = data.get("name", ""), data.get("description", "")
-    if not isinstance(name, str) or not isinstance(description, str):
-        raise InputError(f"{source}: keys 'name' and 'description' must be text")
-    return Vocabulary(lenses, name, description, source)
-
-
-# ---- settings -----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ThemeSettings:
-    """The weights of the method (module docstring); defaults measured on the seed and other topics."""
-
-    lexical_weight: float = 0.25
-    context_weight: float = 0.25
-    theme_cost: float = 0.05
-    singleton_cost: float = 0.1
-    max_share: float = 0.5  # themes at most this share of the works (ten works: five themes)
-    fit_min: float = 0.25  # semantic fit below which a work fits no lens
-    candidates: int = 12  # lenses considered for the set: the best for some work first
-    topic_share: float = 0.6  # a lens best for this share of the works is the topic, not a theme
-    topic_min_works: int = 5
-
-
-# ---- scoring ------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Fields:
-    """A work's text as plural-folded, space-padded strings, for whole-word phrase counts."""
-
-    title: str
-    keywords: str
-    abstract: str
-
-    @classmethod
-    def of(cls, work: IssueWork) -> _Fields:
-        def pad(text: str) -> str:
-            return " " + " ".join(plural_stems(text)) + " "
-
-        return cls(pad(work.title or ""), pad(" ; ".join(work.keywords)), pad(work.abstract or ""))
-
-    def hits(self, cue: str) -> float:
-        needle = f" {cue} "
-        return (2 * min(self.title.count(needle), 3) + 2 * min(self.keywords.count(needle), 3)
-                + min(self.abstract.count(needle), 3))
-
-
-def _cue_stems(lens_cues: tuple[str, ...]) -> list[str]:
-    return sorted({" ".join(plural_stems(c)) for c in lens_cues} - {""})
-
-
-def _lexical(fields: list[_Fields], cue_lists: list[list[str]]) -> tuple[np.ndarray, list[list[list[str]]]]:
-    """Saturated cue hits (works x lenses) and, per work and lens, the cues found."""
-    raw = np.zeros((len(fields), len(cue_lists)), dtype=np.float64)
-    found: list[list[list[str]]] = [[[] for _ in cue_lists] for _ in fields]
-    for i, f in enumerate(fields):
-        for j, cues in enumerate(cue_lists):
-            for cue in cues:
-                n = f.hits(cue)
-                if n:
-                    raw[i, j] += n * (1 + 0.5 * cue.count(" "))
-                    found[i][j].append(cue)
-    return 1 - np.exp(-raw / 10), found
-
-
-@dataclass
-class _Scores:
-    semantic: np.ndarray  # works x lenses: cosine
-    lexical: np.ndarray  # works x lenses: saturated cue hits in [0, 1)
-    raw: np.ndarray  # works x lenses: semantic + lexical
-    score: np.ndarray  # works x lenses: in context
-    found: list[list[list[str]]]
-
-
-def _score(works: list[IssueWork], vectors: np.ndarray, lens_vectors: np.ndarray,
-           cue_lists: list[list[str]], settings: ThemeSettings) -> _Scores:
-    semantic = np.asarray(vectors, dtype=np.float64) @ np.asarray(lens_vectors, dtype=np.float64).T
-    lexical, found = _lexical([_Fields.of(w) for w in works], cue_lists)
-    raw = semantic + settings.lexical_weight * lexical
-    score = raw - settings.context_weight * raw.mean(axis=0, keepdims=True) if len(works) > 2 else raw
-    return _Scores(semantic, lexical, raw, score, found)
-
-
-# ---- choosing the set of lenses -----------------------------------------------------------------
-
-def _topic_lenses(scores: _Scores, settings: ThemeSettings) -> list[int]:
-    """Lenses that are the selection's subject rather than an angle on it: the best fit of most works.
-
-    A virtual issue on labour migration is all about migration; its themes are the angles
-    (remittances and households, health, children's schooling, gender) from which it is studied.
-    """
-    n, total = scores.raw.shape
-    topics: list[int] = []
-    if n < settings.topic_min_works:
-        return topics
-    raw = scores.raw.copy()
-    while len(topics) < total - 1:  # a subject can span two lenses (water and agriculture)
-        count, j = max((c, -j) for j, c in Counter(np.argmax(raw, axis=1).tolist()).items())
-        if count < settings.topic_share * n:
-            break
-        topics.append(-j)
-        raw[:, -j] = -np.inf
-    return sorted(topics)
-
-
-def _best_set(score: np.ndarray, sizes: range, settings: ThemeSettings, *, exact: bool) -> tuple[int, ...]:
-    """The lenses (column indexes) that explain the works best, every one given at least a work."""
-    n, total = score.shape
-    order = np.argsort(-score, axis=1, kind="stable")
-    pool: list[int] = []
-    for depth in range(total):  # each work's best lens, then each work's second best, ...
-        for i in range(n):
-            j = int(order[i, depth])
-            if j not in pool:
-                pool.append(j)
-        if len(pool) >= max(settings.candidates, sizes.stop - 1):
-            break
-    pool = sorted(pool[: max(settings.candidates, sizes.stop - 1)])
-    best: tuple[float, tuple[int, ...]] | None = None
-    for k in sizes:
-        if k > len(pool):
-            break
-        combos = list(itertools.combinations(pool, k))
-        if len(combos) > 50_000:
-            chosen = _greedy_set(score, pool, k)
-            combos = [chosen]
-        value = _evaluate(score, np.asarray(combos, dtype=np.int64), settings, exact=exact)
-        if not np.isfinite(value).any():
-            continue
-        at = int(np.argmax(value))  # the first best: combinations come in lens order
-        if best is None or value[at] > best[0] + 1e-12:
-            best = (float(value[at]), combos[at])
-    if best is None:
-        return ()
-    return best[1]
-
-
-def _evaluate(score: np.ndarray, combos: np.ndarray, settings: ThemeSettings, *, exact: bool) -> np.ndarray:
-    """The objective of each set of lenses (rows of combos); -inf where a lens gets no work."""
-    sub = score[:, combos]  # works x sets x k
-    assigned = np.argmax(sub, axis=2)  # works x sets
-    fit = np.take_along_axis(sub, assigned[:, :, None], axis=2)[:, :, 0].sum(axis=0)
-    k = combos.shape[1]
-    counts = np.stack([(assigned == j).sum(axis=0) for j in range(k)], axis=1)  # sets x k
-    value = fit - (0.0 if exact else settings.theme_cost * k) - settings.singleton_cost * (counts == 1).sum(axis=1)
-    return np.where((counts > 0).all(axis=1), value, -np.inf)
-
-
-def _greedy_set(score: np.ndarray, pool: list[int], k: int) -> tuple[int, ...]:
-    chosen: list[int] = []
-    for _ in range(k):
-        best = max((j for j in pool if j not in chosen),
-                   key=lambda j: (score[:, [*chosen, j]].max(axis=1).sum(), -j))
-        chosen.append(best)
-    return tuple(sorted(chosen))
-
-
-def _assign(score: np.ndarray) -> list[int]:
-    """Each work's best column, then every empty column given the work it costs least to move."""
-    assigned = [int(np.argmax(row)) for row in score]
-    k = score.shape[1]
-    for j in range(k):
-        if j in assigned:
-            continue
-        counts = Counter(assigned)
-        movable = [i for i in range(len(assigned)) if counts[assigned[i]] > 1]
-        if not movable:
-            break
-        i = max(movable, key=lambda i: (score[i, j] - score[i, assigned[i]], -i))
-        assigned[i] = j
-    return assigned
-
-
-# ---- themes -------------------------------------------------------------------------------------
 
 def assign_themes(
     works: list[IssueWork],
@@ -373,22 +55,24 @@ def assign_themes(
     count: int | None = None,
     names: list[str] | None = None,
     vocabulary: Vocabulary | None = None,
-    settings: ThemeSettings | None = None,
+    references: list[list[str]] | None = None,
 ) -> list[Theme]:
-    """Group the works into named themes, in the order of the argument.
+    """Group the works into named themes.
 
     vectors: the works' unit-length embeddings, row i for works[i]. count: exactly this many
     themes. names: the themes' names, in the user's order; vissue assigns the works.
+    references: each work's cited references (the library's `Work.references`), if known.
 
     Example:
 
         themes = assign_themes(works, index.vectors([w.id for w in works]), embedder=embedder)
     """
-    settings = settings or ThemeSettings()
     vectors = np.asarray(vectors, dtype=np.float32)
     n = len(works)
     if vectors.ndim != 2 or len(vectors) != n:
         raise InputError(f"{n} works but vectors of shape {vectors.shape}: give one row a work")
+    if references is not None and len(references) != n:
+        raise InputError(f"{n} works but {len(references)} reference lists: give one a work")
     names = [" ".join(str(x).split()) for x in names] if names else []
     if names:
         if any(not name for name in names):
@@ -407,46 +91,98 @@ def assign_themes(
                              f" each theme needs at least one work; give --themes {n} or fewer")
     if n == 0:
         return []
-    vocabulary = vocabulary or load_vocabulary()
     if names:
-        return _numbered(_named_themes(works, vectors, names, embedder, vocabulary, settings))
-    lenses = vocabulary.lenses
-    cue_text = [{" ".join(plural_stems(c)): c for c in reversed(lens.cues)} for lens in lenses]
-    scores = _score(works, vectors, vocabulary.vectors(embedder),
-                    [_cue_stems(lens.cues) for lens in lenses], settings)
-    topics = _topic_lenses(scores, settings)
-    if topics:
-        scores.score[:, topics] = -np.inf
-    others = [j for j in range(len(lenses)) if j not in topics]
-    unfit = scores.semantic[:, others].max(axis=1) < settings.fit_min if others else np.ones(n, dtype=bool)
-    if count is not None:
-        sizes = range(count, count + 1)
-    else:
-        most = max(MIN_THEMES, min(MAX_THEMES, math.floor(n * settings.max_share)))
-        sizes = range(min(MIN_THEMES, n), min(most, n) + 1)
-    chosen = () if unfit.mean() > 0.5 or sizes.start > len(lenses) else \
-        _best_set(scores.score, sizes, settings, exact=count is not None)
-    if not chosen:
-        best_fit = float(scores.semantic.max()) if scores.semantic.size else 0.0
-        return _numbered(cluster_themes(works, vectors, sizes, best_fit=best_fit))
-    columns = list(chosen)
-    sub = scores.score[:, columns]
-    assigned = _assign(sub)
-    themes: list[tuple[int, Theme]] = []
-    for position, j in enumerate(columns):
-        members = sorted((i for i in range(n) if assigned[i] == position), key=lambda i: (-sub[i, position], i))
-        lens = lenses[j]
-        cues = sorted({cue_text[j][c] for i in members for c in scores.found[i][j]}, key=str.casefold)
-        fits = [float(scores.semantic[i, j]) for i in members]
-        spread = f"{min(fits):.2f}" if len(fits) == 1 else f"{min(fits):.2f}-{max(fits):.2f}"
-        rationale = f"read through the lens '{lens.label}' ({lens.id}): closest in meaning (cosine {spread})"
-        rationale += f"; its cue terms found: {', '.join(cues[:8])}" if cues else "; none of its cue terms found"
-        if topics:
-            subject = " and ".join(f"'{lenses[t].label}'" for t in topics)
-            rationale += f"; the selection as a whole is about {subject}, so that lens names no theme"
-        themes.append((lens.rank, Theme("", lens.label, [works[i].id for i in members], lens.id, rationale)))
-    themes.sort(key=lambda pair: pair[0])  # stable: equal ranks keep the vocabulary's order
-    return _numbered([theme for _, theme in themes])
+        return _numbered(_named_themes(works, vectors, names, embedder))
+    similarity = work_similarity(works, vectors, references)
+    sizes = range(count, count + 1) if count is not None else theme_sizes(n)
+    groups = group_works(similarity.combined, sizes)
+    if count is None:
+        groups = keep_apart(groups, vectors)
+    centroids = [unit_rows(vectors[g].mean(axis=0)) for g in groups]
+    groups = [sorted(g, key=lambda i: (-float(vectors[i] @ c), i)) for g, c in zip(groups, centroids, strict=True)]
+    order = sorted(range(len(groups)), key=lambda g: (len(groups[g]) == 1 and len(groups) > 1,
+                                                        -len(groups[g]), groups[g][0]))
+    groups = [groups[g] for g in order]
+    centroids = [centroids[g] for g in order]
+    lenses = _lens_names(centroids, vocabulary, embedder) if vocabulary else {}
+    named = [name_group([works[i] for i in group], [works[i] for i in range(n) if i not in group], embedder, centroid)
+             for group, centroid in zip(groups, centroids, strict=True)]
+    labels = [lenses[g][0].label if g in lenses else name.label for g, name in enumerate(named)]
+    themes = []
+    for number, (group, name) in enumerate(zip(groups, named, strict=True)):
+        rationale = _rationale(number, groups, labels, name.support, similarity)
+        members = [works[i].id for i in group]
+        if number in lenses:
+            lens, fit = lenses[number]
+            themes.append(Theme("", lens.label, members, lens.id,
+                                f"the journal's theme '{lens.label}' fits these works (cosine {fit:.2f}); {rationale}"))
+        else:
+            themes.append(Theme("", name.label, members, None, rationale))
+    return _numbered(_distinct_labels(themes))
+
+
+def _rationale(number: int, groups: list[list[int]], labels: list[str], support: dict[str, int],
+               similarity: Similarity) -> str:
+    """Why these works belong together (or why a work stands alone), in plain words."""
+    group = groups[number]
+    size = len(group)
+    meaning = similarity.cosine
+    if size == 1:
+        words = ", ".join(f"'{t}'" for t in support) or "its title"
+        if len(groups) == 1:
+            return f"named by the work's own words ({words})"
+        work = group[0]
+        others = [i for i in range(len(meaning)) if i != work]
+        best = float(max(meaning[work, others]))
+        if best < APART_COSINE:
+            return (f"this work is kept apart: it is like none of the other works (cosine at most {best:.2f},"
+                    f" below {APART_COSINE}); named by its own words ({words})")
+        closest = max((g for g in range(len(groups)) if g != number),
+                      key=lambda g: (float(np.mean(meaning[work, groups[g]])), -g))
+        near = float(np.mean(meaning[work, groups[closest]]))
+        return (f"this work stands alone: its meaning, words and citations taken together set it apart from"
+                f" the other themes (in meaning alone the closest is '{labels[closest]}', mean cosine"
+                f" {near:.2f}); named by its own words ({words})")
+    said = [f"'{term}' ({count} of the {size} works)" for term, count in support.items() if count > 1]
+    parts = []
+    if said:
+        parts.append(f"these works share the words {' and '.join(said)}")
+    pairs = [(a, b) for x, a in enumerate(group) for b in group[x + 1:]]
+    inside = float(np.mean([meaning[a, b] for a, b in pairs]))
+    rest = [i for g in groups if g is not group for i in g]
+    outside = float(np.mean(meaning[np.ix_(group, rest)])) if rest else None
+    if outside is not None and inside > outside:
+        parts.append("they are closer in meaning to one another than to the issue's other works"
+                     f" (mean cosine {inside:.2f} against {outside:.2f})")
+    cited = sum(similarity.shared[a, b] > 0 for a, b in pairs)
+    if cited:
+        most = int(max(similarity.shared[a, b] for a, b in pairs))
+        parts.append(f"{cited} of their {len(pairs)} pairs cite the same works (up to {most} references in common)")
+    if not parts:
+        parts.append("grouped by meaning, words and citations taken together, though no one of them sets them apart")
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:]
+
+
+def _lens_names(centroids: list[np.ndarray], vocabulary: Vocabulary, embedder: Embedder) -> dict[int, tuple]:
+    """Group -> (lens, cosine): the journal's lenses given to the groups they fit, one lens a group."""
+    from scipy.optimize import linear_sum_assignment
+
+    fit = np.stack(centroids).astype(np.float64) @ vocabulary.vectors(embedder).astype(np.float64).T
+    rows, cols = linear_sum_assignment(-fit)
+    return {int(g): (vocabulary.lenses[j], float(fit[g, j])) for g, j in zip(rows, cols, strict=True)
+            if fit[g, j] >= LENS_FIT}
+
+
+def _distinct_labels(themes: list[Theme]) -> list[Theme]:
+    """Two themes never share a label: a later one is numbered ('energy policy (2)')."""
+    seen: Counter[str] = Counter()
+    for theme in themes:
+        key = fold(theme.label)
+        seen[key] += 1
+        if seen[key] > 1:
+            theme.label = f"{theme.label} ({seen[key]})"
+    return themes
 
 
 def _numbered(themes: list[Theme]) -> list[Theme]:
@@ -455,52 +191,45 @@ def _numbered(themes: list[Theme]) -> list[Theme]:
     return themes
 
 
-def _named_themes(works: list[IssueWork], vectors: np.ndarray, names: list[str], embedder: Embedder,
-                  vocabulary: Vocabulary, settings: ThemeSettings) -> list[Theme]:
-    """The user's themes. A name close to a lens's label (as close as NAME_MATCH) borrows the
-    lens's description and cues; each lens lends itself to one name at most."""
+def _named_themes(works: list[IssueWork], vectors: np.ndarray, names: list[str], embedder: Embedder) -> list[Theme]:
+    """The user's themes: each work to the name it is closest to (cosine, plus a share for the
+    name's words found in its title and keywords); every name gets at least one work."""
     name_vectors = unit_rows(np.asarray(embedder.embed(names), dtype=np.float32))
-    similarity = np.maximum(
-        name_vectors @ vocabulary.label_vectors(embedder).T,
-        np.array([[name_overlap(name, lens.label) for lens in vocabulary.lenses] for name in names]),
-    )
-    borrowed: dict[int, int] = {}  # name -> lens
-    for flat in np.argsort(-similarity, axis=None, kind="stable"):
-        i, j = divmod(int(flat), similarity.shape[1])
-        if similarity[i, j] < NAME_MATCH:
-            break
-        if i not in borrowed and j not in borrowed.values():
-            borrowed[i] = j
-    lens_vectors = vocabulary.vectors(embedder)
-    rows, cue_lists = [], []
-    for i, name in enumerate(names):
-        words = [w for w in WORD.findall(fold(name)) if w not in NAME_STOPWORDS and len(w) > 2]
-        if i in borrowed:
-            lens = vocabulary.lenses[borrowed[i]]
-            rows.append(unit_rows(name_vectors[i] + lens_vectors[borrowed[i]]))
-            cue_lists.append(_cue_stems((*lens.cues, name, *words)))
-        else:
-            rows.append(name_vectors[i])
-            cue_lists.append(_cue_stems((name, *words)))
-    scores = _score(works, vectors, np.stack(rows), cue_lists, settings)
-    assigned = _assign(scores.score)
+    score = np.asarray(vectors, dtype=np.float64) @ name_vectors.astype(np.float64).T
+    for i, work in enumerate(works):
+        text = " " + " ".join(plural_stems(" ; ".join([work.title or "", *work.keywords]))) + " "
+        for j, name in enumerate(names):
+            stems = [s for s in plural_stems(name) if s not in GENERIC]
+            if stems:
+                score[i, j] += 0.1 * sum(f" {s} " in text for s in stems) / len(stems)
+    assigned = _assign(score)
     themes = []
-    for i, name in enumerate(names):
-        members = sorted((w for w in range(len(works)) if assigned[w] == i), key=lambda w: (-scores.score[w, i], w))
-        lens = vocabulary.lenses[borrowed[i]] if i in borrowed else None
-        how = f"its own words and the lens '{lens.label}'" if lens else "its own words"
-        themes.append(Theme("", name, [works[w].id for w in members], lens.id if lens else None,
-                            f"named by the editor; works assigned by their fit to {how}"))
+    for j, name in enumerate(names):
+        members = sorted((i for i in range(len(works)) if assigned[i] == j), key=lambda i: (-score[i, j], i))
+        themes.append(Theme("", name, [works[i].id for i in members], None,
+                            "named by the editor; each work goes to the name closest to it in meaning"))
     return themes
 
 
+def _assign(score: np.ndarray) -> list[int]:
+    """Each work's best column, then every empty column given the work it costs least to move."""
+    assigned = [int(np.argmax(row)) for row in score]
+    for j in range(score.shape[1]):
+        if j in assigned:
+            continue
+        counts = Counter(assigned)
+        movable = [i for i in range(len(assigned)) if counts[assigned[i]] > 1]
+        if not movable:
+            break
+        i = max(movable, key=lambda i: (score[i, j] - score[i, assigned[i]], -i))
+        assigned[i] = j
+    return assigned
+
+
 __all__ = [
-    "LENS_KEYS",
     "MAX_THEMES",
     "MIN_THEMES",
-    "Lens",
-    "ThemeSettings",
-    "Vocabulary",
     "assign_themes",
     "load_vocabulary",
+    "theme_sizes",
 ]

@@ -22,7 +22,7 @@ from ..errors import ConflictError, InputError, LibraryError, NotFoundError, Vis
 from . import api, pages
 from .desk import EditorsDesk, IndexUnavailableError, ServeSettings
 from .responses import STATIC, error_response
-from .security import Guard
+from .security import Guard, GuardState
 
 log = logging.getLogger("vissue.web")
 
@@ -42,8 +42,10 @@ def create_app(settings: ServeSettings, *, desk: EditorsDesk | None = None) -> F
                   redoc_url=None, openapi_url="/api/openapi.json")
     app.state.desk = desk or EditorsDesk(settings)
     app.state.settings = settings
+    app.state.guard = GuardState()
     app.add_middleware(Guard, max_body=settings.max_body, token=settings.token,
-                       allowed_hosts=settings.allowed_hosts)
+                       allowed_hosts=settings.allowed_hosts, sessions=app.state.guard.sessions,
+                       throttle=app.state.guard.throttle)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
