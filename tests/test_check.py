@@ -197,3 +197,16 @@ def test_the_seed_editorial_has_the_editors_shape(issue: VirtualIssue) -> None:
         first = next(s for s in issue.sentences if s.theme == theme.id)
         assert first.works == [] and first.sources == [], first.text  # the lead-in
     assert [s for s in issue.sentences if len(s.works) > 1]
+
+
+def test_title_from_the_briefs_places_and_themes() -> None:
+    """'Understanding X: research' is gone: the brief's places (the ones the event and works speak
+    of most) and the first themes; never a place the brief does not name."""
+    from vissue.build import issue_title
+
+    brief = brief_from_text("Labour migrants from Tajikistan and Kyrgyzstan face deportations from Russia in 2022.")
+    assert issue_title(brief, ["remittances", "labour markets", "health"]) == (
+        "Tajikistan, Kyrgyzstan, and Russia: remittances and labour markets")
+    assert issue_title(brief, ["politico-military cooperation and silk road", "oil"]) == (
+        "Tajikistan, Kyrgyzstan, and Russia: politico-military cooperation and silk road")
+    assert issue_title(brief_from_text("Everyday insecurity and fieldwork risks."), []) == "Everyday insecurity"

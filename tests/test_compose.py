@@ -161,7 +161,10 @@ def test_gists_are_claims_not_first_sentences(seed: dict) -> None:
                      r"results|verifies)\b", re.IGNORECASE)
     for work in issue.works:
         sentences = split_sentences(work.abstract)
-        index = sentence_of(issue, work).sources[0].index
+        introduction = sentence_of(issue, work)
+        if len(introduction.works) > 1:
+            continue  # a grouped sentence rests on the sentences that hold the shared topic
+        index = introduction.sources[0].index
         if any(cue.search(s) for s in sentences[1:]):
             assert index != 0, (work.title, sentences[index])
         # the best-ranked sentence that reads alone, else the title
@@ -366,9 +369,9 @@ def test_whole_library_composes_and_checks(seed: dict) -> None:
 
 def test_check_finds_a_dropped_introduction(seed: dict) -> None:
     issue = tampered(seed["issue"])
-    yan = seed["by_author"]["Yan"]
-    issue.sentences = [s for s in issue.sentences if yan.id not in s.works]
-    assert check(issue) == [f"work {yan.id} (Yan, “{yan.title}”) is not introduced in the editorial"]
+    alone = seed["by_author"]["Somzhurek"]  # introduced in a sentence of its own
+    issue.sentences = [s for s in issue.sentences if alone.id not in s.works]
+    assert check(issue) == [f"work {alone.id} (Somzhurek et al., “{alone.title}”) is not introduced in the editorial"]
 
 
 def test_check_finds_a_duplicate(seed: dict) -> None:
@@ -448,8 +451,8 @@ def test_cli_check(seed: dict, tmp_path: Path) -> None:
     assert result.exit_code == 0 and json.loads(result.output)["ok"] is True
 
     issue = tampered(seed["issue"])
-    yan = seed["by_author"]["Yan"]
-    issue.sentences = [s for s in issue.sentences if yan.id not in s.works]
+    alone = seed["by_author"]["Somzhurek"]
+    issue.sentences = [s for s in issue.sentences if alone.id not in s.works]
     sentence = sentence_of(issue, seed["by_author"]["Palazuelos"])
     sentence.text = sentence.text.replace("rent-seeking", "democracy")
     bad = tmp_path / "bad.json"
@@ -459,7 +462,7 @@ def test_cli_check(seed: dict, tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert len(lines) == 2
     assert lines[0].startswith(f"{sentence.id} (theme): gist not supported by its abstract")
-    assert lines[1] == f"work {yan.id} (Yan, “{yan.title}”) is not introduced in the editorial"
+    assert lines[1] == f"work {alone.id} (Somzhurek et al., “{alone.title}”) is not introduced in the editorial"
     assert "2 problem(s) in" in result.stderr
     data = json.loads(runner.invoke(cli, ["check", str(bad), "--json"]).stdout)
     assert data["ok"] is False and data["problems"] == lines

@@ -79,7 +79,11 @@ def issue_title(brief: EventBrief, labels: list[str], works: list[IssueWork] | N
     places = subject_places(brief, works)
     subject = _series(places) if places else (brief.key_phrases[0] if brief.key_phrases else "The event")
     subject = subject[:1].upper() + subject[1:]
-    return f"{subject}: {_series(labels[:2])}" if labels else subject
+    if not labels:
+        return subject
+    # two themes, unless a name has an "and" of its own ("… cooperation and silk road and …" reads badly)
+    shown = labels[:1] if any(" and " in label for label in labels[:2]) else labels[:2]
+    return f"{subject}: {_series(shown)}"
 
 
 def build_issue(

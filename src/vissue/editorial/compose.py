@@ -303,10 +303,13 @@ def _phrases(text: str) -> dict[tuple[str, ...], str]:
     for i, (word, start, end) in enumerate(tokens):
         if word in STOPWORDS or len(word) < 4 or word.isdigit():
             continue
+        if (text[start - 1:start] in "-‐‑" and start > 0) or text[end:end + 1] in ("-", "‐", "‑"):
+            continue  # part of a compound: 'democratic' in 'non-democratic' says the opposite
         out.setdefault((stem(word),), text[start:end])
         if i + 1 < len(tokens):
             nxt, s2, e2 = tokens[i + 1]
-            if nxt not in STOPWORDS and len(nxt) > 2 and text[end:s2] == " ":
+            if (nxt not in STOPWORDS and len(nxt) > 2 and text[end:s2] == " "
+                    and text[e2:e2 + 1] not in ("-", "‐", "‑")):
                 out.setdefault((stem(word), stem(nxt)), text[start:e2])
     return out
 

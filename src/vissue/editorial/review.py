@@ -220,6 +220,12 @@ def _brief_places(brief: dict[str, Any]) -> set[str]:
     return names
 
 
+def _masked(text: str, phrases: list[str]) -> str:
+    for phrase in phrases:
+        text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " … ", text, flags=re.IGNORECASE)
+    return text
+
+
 def framing_findings(issue: VirtualIssue) -> list[Finding]:
     """A journal named that not every work is from; a place the brief does not name."""
     out: list[Finding] = []
@@ -229,6 +235,9 @@ def framing_findings(issue: VirtualIssue) -> list[Finding]:
     allowed = _brief_places(issue.brief)
     texts = [("title", issue.title)] + [(s.id, s.text) for s in issue.sentences
                                          if s.part == "framing" and not s.edited]
+    # the themes' names are the works' own words, not the framing's claim about them
+    labels = sorted((t.label for t in issue.themes if t.label), key=len, reverse=True)
+    texts = [(where, _masked(text, labels)) for where, text in texts]
     names = [n for n in {issue.journal.name, *(w.venue for w in issue.works)} if n]
     named = {where: {fold(p) for p in _places_named(text, names)} for where, text in texts}
     framing = set().union(*(v for k, v in named.items() if k != "title"))
