@@ -320,10 +320,6 @@ def _is_place(words: str) -> bool:
     return bool(place_gazetteer().scan(words))
 
 
-# A single shared word is a topic only when its form says it is a noun ('democracy', 'mechanisms').
-_NOUN = re.compile(r"(?:cy|isms?|tions?|sions?|ments?|ity|ities|ness|ships?|ists?|ogy|ogies)$")
-
-
 def _about_writing(words: str) -> bool:
     """'study investigates', 'this article': words about the writing, not a topic."""
     from .sentences import _RESEARCH_VERBS_3SG, _SELF_NOUN
@@ -361,8 +357,8 @@ def shared_point(works: list[IssueWork], others: list[IssueWork], brief: EventBr
         written = next(texts[w.id][key] for w in works if key in texts[w.id])
         if _is_place(written) or any(c.isdigit() for c in written) or _about_writing(written):
             continue
-        if len(key) == 1 and not _NOUN.search(written.lower()):
-            continue
+        if len(key) == 1:
+            continue  # one shared word ('examine mechanisms') is not a point the works share
         rank = ((len(key), min(n, 3)), written.lower(), key)
         if best is None or rank[0] > best[0] or (rank[0] == best[0] and rank[1] < best[1]):
             best = rank

@@ -184,7 +184,8 @@ def write_gist(work: IssueWork, subject: str, plural: bool, style: Style) -> tup
         text = retell(sentences[index], subject, plural, context=work.abstract or "", aim=style.gist_words)
         defects = gist_findings(text, len(subject), max_words=style.max_gist_words)
         claim = len(content_words(text[len(subject):])[1:])  # after the verb
-        if claim < _MIN_CONTENT or re.match(r"\S+[,:;]", text[len(subject):].lstrip()):
+        if (claim < _MIN_CONTENT or re.match(r"\S+[,:;]", text[len(subject):].lstrip())
+                or sentences[index].rstrip("\"'”’) ").endswith("?")):  # a question states no claim
             defects.append(("teaser", text))  # type: ignore[arg-type]
         if not defects:
             return text, index
