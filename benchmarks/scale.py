@@ -124,8 +124,8 @@ def search_process(folder: str, embedder_name: str, queries: int) -> None:
     with Library(folder, create=False) as library:
         ingest_works(library, new)
         index.refresh(library)
-    brief = brief_from_text(new[0].title)
-    hits = retrieve(index, brief, SearchSettings(k=10))
+    brief = brief_from_text(new[0].title)  # its title: the work itself in the first 50
+    hits = retrieve(index, brief, SearchSettings(k=50))
     add10 = time.perf_counter() - begun
     with Library(folder, create=False) as library:
         found = new[0].ids["doi"] in {library.get(str(h.id)).work.ids.get("doi") for h in hits}
