@@ -29,7 +29,7 @@ from ..errors import InputError
 from ..issue import IssueWork, Theme
 from ..search.semantic import Embedder, unit_rows
 from ..text import fold
-from .groups import group_works, keep_apart
+from .groups import APART_COSINE, group_works, keep_apart
 from .names import name_group
 from .similarity import Similarity, work_similarity
 from .vocabulary import Vocabulary, load_vocabulary
@@ -132,11 +132,17 @@ def _rationale(number: int, groups: list[list[int]], labels: list[str], support:
         if len(groups) == 1:
             return f"named by the work's own words ({words})"
         work = group[0]
+        others = [i for i in range(len(meaning)) if i != work]
+        best = float(max(meaning[work, others]))
+        if best < APART_COSINE:
+            return (f"this work is kept apart: it is like none of the other works (cosine at most {best:.2f},"
+                    f" below {APART_COSINE}); named by its own words ({words})")
         closest = max((g for g in range(len(groups)) if g != number),
                       key=lambda g: (float(np.mean(meaning[work, groups[g]])), -g))
         near = float(np.mean(meaning[work, groups[closest]]))
-        return (f"this work is kept apart: it is close to no other theme (the closest, '{labels[closest]}',"
-                f" has a mean cosine of {near:.2f} to it); named by its own words ({words})")
+        return (f"this work stands alone: its meaning, words and citations taken together set it apart from"
+                f" the other themes (in meaning alone the closest is '{labels[closest]}', mean cosine"
+                f" {near:.2f}); named by its own words ({words})")
     said = [f"'{term}' ({count} of the {size} works)" for term, count in support.items() if count > 1]
     parts = []
     if said:

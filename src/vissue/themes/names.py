@@ -28,10 +28,10 @@ from .words import GENERIC, WORD, place_words, plural_stems
 ORIGIN_BONUS = {"keyword": 0.3, "title": 0.2, "abstract": 0.0}
 OUTSIDE_WEIGHT = 0.5
 ABSTRACT_SHARE = 0.5  # a work using the phrase in its abstract only counts half
-PHRASE_BONUS = 0.15  # a word more (up to three) makes a name more specific
+PHRASE_BONUS = 0.0  # a word more (up to three): measured, no gain (benchmarks/themes_quality.py)
 SECOND_SHARE = 0.6  # a second phrase joins the name when it scores this share of the first's
 SHORTLIST = 10
-MEANING_WEIGHT = 1.5  # the shortlist is read by the cosine of each phrase to the group's centre
+MEANING_WEIGHT = 0.5  # the shortlist is read by the cosine of each phrase to the group's centre
 _LOOSE = frozenset({"in", "on", "at", "to", "for", "from", "by", "with", "as", "into", "and", "or"})
 MAX_WORDS = 5  # a name of two phrases stays this short
 _SEGMENT = re.compile(r"[:;,.?!()\[\]\"“”‘’]|\s[-–—]\s")
@@ -138,8 +138,8 @@ def name_group(group: list[IssueWork], others: list[IssueWork], embedder: Embedd
         adds = {i for i, t in enumerate(inside) if f" {key} " in t} - covered
         if value[key] < SECOND_SHARE * value[first] and 2 * len(covered) > len(group):
             break  # a weak second phrase only joins to speak for the works the first leaves out
-        if len(first.split()) + len(key.split()) > MAX_WORDS:
-            continue
+        if len(first.split()) + len(key.split()) > MAX_WORDS or "and" in first.split() + key.split():
+            continue  # short, and never 'A and B and C'
         if adds or len(group) == 1:
             terms.append(key)
             break
