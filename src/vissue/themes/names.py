@@ -36,7 +36,7 @@ from .words import GENERIC, WORD, place_words, plural_stems
 
 ABSTRACT_SHARE = 0.5  # a work using the phrase in its abstract only counts half
 FIELD_MIN = 3  # works of the library that give a phrase as a keyword, for it to name a theme
-DIVIDED = 0.8  # a second phrase joins the name only when the first speaks for at most this share
+DIVIDED = 0.5  # a second phrase joins the name only when the first speaks for at most half the works
 SHORTLIST = 10
 MEANING_WEIGHT = 0.5  # the shortlist is read by the cosine of each phrase to the group's centre
 _LOOSE = frozenset({"in", "on", "at", "to", "for", "from", "by", "with", "as", "into", "and", "or"})
