@@ -33,7 +33,7 @@ from vissue.library.store import Library
 from vissue.search.index import SearchIndex
 from vissue.search.semantic import SentenceTransformerEmbedder, unit_rows
 from vissue.themes.assign import assign_themes, theme_sizes
-from vissue.themes.field import FieldVocabulary, field_vocabulary
+from vissue.themes.field import FieldVocabulary, library_field
 from vissue.themes.names import name_groups
 from vissue.themes.words import place_words, plural_stems
 
@@ -136,7 +136,7 @@ def main() -> None:
         seed_ids = [s["id"] for s in seed["selected"]]
         seed_stored = [library.get(str(i)) for i in seed_ids]
         seed_vectors = index.vectors(seed_ids)
-        field = field_vocabulary(index.catalogue)
+        field = library_field(library)
 
     print(f"theme mix: {len(works)} works, {len(set(groups))} groups; ARI against `group` (k: themes made)")
     rows = mix_rows(works, vectors, references, groups, embedder, field)

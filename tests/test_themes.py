@@ -27,7 +27,7 @@ from vissue.search.index import SearchIndex
 from vissue.search.semantic import SentenceTransformerEmbedder, unit_rows
 from vissue.text import fold
 from vissue.themes.assign import assign_themes, load_vocabulary, theme_sizes
-from vissue.themes.field import FieldVocabulary, field_vocabulary
+from vissue.themes.field import FieldVocabulary, library_field
 from vissue.themes.names import DIVIDED, FIELD_MIN, name_groups
 from vissue.themes.similarity import reference_key
 from vissue.themes.words import place_words, plural_stems
@@ -69,7 +69,7 @@ def cases(seed_library: Path, embedder: SentenceTransformerEmbedder) -> dict[str
     mix = json.loads(shared_path("dev-cases", "theme-mix.json").read_text(encoding="utf-8"))
     with Library(seed_library) as library:
         index = SearchIndex.open(library, embedder)
-        field = field_vocabulary(index.catalogue)
+        field = library_field(library)
         selected = [s["id"] for s in evaluate(library, index, gold)["selected"]]
         theme_of = {i: a["theme"] for a, i in zip(gold.articles, match_gold(library, gold), strict=True)}
         found = {"seed": Case("seed", library, index, selected, [theme_of.get(i) for i in selected], field)}

@@ -64,7 +64,7 @@ def assign_themes(
     vectors: the works' unit-length embeddings, row i for works[i]. count: exactly this many
     themes. names: the themes' names, in the user's order; vissue assigns the works.
     references: each work's cited references (the library's `Work.references`), if known.
-    field: the library's keywords (`field_vocabulary(index.catalogue)`), the vocabulary names
+    field: the library's keywords (`library_field(library)`), the vocabulary names
     are drawn from; without it, the keywords of the works given.
 
     Example:

@@ -1,7 +1,7 @@
 """The field's own vocabulary: the phrases a library's authors give as keywords, and how often.
 
-    field = field_vocabulary(index.catalogue)   # FieldVocabulary
-    field.uses("oil")                           # 27: works of the library with the keyword 'oil'
+    field = library_field(library)   # FieldVocabulary of the whole library (kept while it is unchanged)
+    field.uses("oil")                # 27: works of the library with the keyword 'oil'
 
 Theme names are drawn from it (``names``): a phrase several authors of the library chose as a
 keyword is a name the field knows ('oil', 'civil society'); a phrase one author coined
@@ -16,7 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..library.store import Library
 from .words import plural_stems
+
+_KEPT: dict[str, FieldVocabulary] = {}  # library state -> its vocabulary (the last few)
 
 
 @dataclass(frozen=True)
@@ -39,4 +42,14 @@ def field_vocabulary(catalogue: Iterable[dict[str, Any]]) -> FieldVocabulary:
     return FieldVocabulary(counts, works)
 
 
-__all__ = ["FieldVocabulary", "field_vocabulary"]
+def library_field(library: Library) -> FieldVocabulary:
+    """The vocabulary of every work of the library, counted once for each state of it."""
+    state = library.state()
+    if state not in _KEPT:
+        if len(_KEPT) >= 4:
+            _KEPT.pop(next(iter(_KEPT)))
+        _KEPT[state] = field_vocabulary(library.catalogue())
+    return _KEPT[state]
+
+
+__all__ = ["FieldVocabulary", "field_vocabulary", "library_field"]

@@ -113,7 +113,7 @@ def name_groups(groups: list[list[IssueWork]], embedder: Embedder, centroids: li
     """Each group's name (module docstring), the other groups' works being what sets it apart.
 
     centroids: the unit mean of each group's embeddings. field: the library's keywords
-    (`field_vocabulary(index.catalogue)`); without it, the keywords of the works given. The
+    (`library_field(library)`); without it, the keywords of the works given. The
     candidate phrases of all groups are embedded in one batch.
     """
     works = [w for group in groups for w in group]
