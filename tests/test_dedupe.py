@@ -78,3 +78,26 @@ def test_final_version_wins_over_early_access():
     final = work(volume="29", pages="151-172")
     result = merge(early, {}, final, 2).work
     assert (result.year, result.volume, result.ids["doi"], result.early_access) == (2021, "29", "10.1111/ecot.12267", False)
+
+
+def test_a_duplicate_past_hundreds_of_works_by_the_same_surname_is_found(tmp_path):
+    """Blocking compares every work of a first author whose title is close enough: the 640th
+    'Wang' is found however many Wangs came before (a LIMIT once skipped it silently)."""
+    import hashlib
+
+    from vissue.library.store import Library
+
+    def title(i: int) -> str:
+        return f"Trade across the steppe, case {hashlib.md5(str(i).encode()).hexdigest()[:16]}: routes and markets"
+
+    with Library(tmp_path / "lib") as library:
+        with library.transaction():
+            for i in range(650):
+                library.add(Work(title=title(i), authors=[Author("Wang", "L")], year=2015,
+                                 doc_type=DocType.ARTICLE, venue=Venue("Central Asian Survey", "0263-4937")))
+        assert library.count() == 650
+        late = library.get("640")
+        again = Work(title=late.work.title.replace("markets", "market"), authors=[Author("WANG", "Li")],
+                     year=2015, doc_type=DocType.ARTICLE, venue=Venue("CENTRAL ASIAN SURVEY", "0263-4937"))
+        result = library.add(again)
+        assert (result.action, result.work_id) == ("merged", late.id)

@@ -16,7 +16,6 @@ from vissue.cli import cli
 from vissue.evaluate.gold import load_gold
 from vissue.library.store import Library
 from vissue.search.index import SearchIndex
-from vissue.search.lexical import Bm25Index
 from vissue.search.retrieve import SearchSettings, _ranks, retrieve
 from vissue.search.selection import select
 from vissue.search.semantic import SentenceTransformerEmbedder
@@ -135,11 +134,11 @@ def test_filters(seed_library):
     assert {h["venue"] for h in hits} == {"Central Asian Survey"}
     with Library(seed_library) as library:
         index = SearchIndex.open(library, SentenceTransformerEmbedder())
-        kinds = {index.catalogue[i]["doc_type"] for i in range(len(index.catalogue))}
+        kinds = {e["doc_type"] for e in library.catalogue()}
         assert "book-review" in kinds or "editorial" in kinds
         brief = brief_from_text(QUERY)
         ranked = retrieve(index, brief, SearchSettings(), all_ranked=True)
-        types = {index.catalogue[index.positions()[c.id]]["doc_type"] for c in ranked}
+        types = {e["doc_type"] for e in library.catalogue([c.id for c in ranked])}
         assert not types & {"editorial", "book-review", "correction"}
 
 
@@ -147,11 +146,11 @@ def test_indexes_are_built_once_and_loaded_after(seed_library, monkeypatch):
     def no_rebuild(*args, **kwargs):
         raise AssertionError("the index was rebuilt")
 
-    monkeypatch.setattr(Bm25Index, "build", no_rebuild)
-    monkeypatch.setattr("vissue.search.index.embed_works", no_rebuild)
     with Library(seed_library) as library:
+        SearchIndex.open(library, SentenceTransformerEmbedder())
+        monkeypatch.setattr("vissue.search.index.build_main", no_rebuild)
         index = SearchIndex.open(library, SentenceTransformerEmbedder())
-    assert len(index.catalogue) == 2795 and len(index.semantic) == 2795
+    assert len(index) == 2795 and len(index.main.columns.ids) == 2795
 
 
 @pytest.mark.parametrize(("args", "message"), [

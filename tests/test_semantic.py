@@ -22,13 +22,10 @@ from vissue.search.semantic import (
     CACHE_NAME,
     EmbeddingCache,
     HashEmbedder,
-    SemanticIndex,
     SentenceTransformerEmbedder,
-    build_semantic_index,
     embed_query,
     embed_works,
     hash_text,
-    index_path,
     load_bundled_model,
     work_text,
 )
@@ -238,99 +235,6 @@ def test_embed_query_is_one_dimensional():
 # -- the index ---------------------------------------------------------------------------------
 
 
-def unit(*values):
-    vector = np.array(values, dtype=np.float32)
-    return vector / np.linalg.norm(vector)
-
-
-@pytest.fixture
-def tiny():
-    """Four works in three dimensions; their order from the query (1, 0, 0) is known."""
-    ids = [10, 20, 30, 40]
-    matrix = np.stack([unit(0, 1, 0), unit(1, 0.1, 0), unit(1, 1, 0), unit(-1, 0, 0)])
-    return SemanticIndex(ids, matrix, model="tiny", stamp="s1")
-
-
-def test_search_finds_the_nearest_first(tiny):
-    hits = tiny.search(unit(1, 0, 0), k=2)
-    assert [h[0] for h in hits] == [20, 30]
-    assert hits[0][1] == pytest.approx(1 / np.sqrt(1.01))
-    assert hits[1][1] == pytest.approx(1 / np.sqrt(2))
-
-
-def test_search_returns_all_when_k_exceeds_the_index(tiny):
-    hits = tiny.search(unit(1, 0, 0), k=50)
-    assert [h[0] for h in hits] == [20, 30, 10, 40]
-    assert hits[-1][1] == pytest.approx(-1.0)
-    assert tiny.search(unit(1, 0, 0), k=0) == []
-
-
-def test_search_only_among_allowed_ids(tiny):
-    assert [h[0] for h in tiny.search(unit(1, 0, 0), k=2, allowed={10, 40, 999})] == [10, 40]
-    assert tiny.search(unit(1, 0, 0), k=5, allowed=set()) == []
-
-
-def test_search_scores_are_cosines_for_an_unnormalised_query(tiny):
-    assert tiny.search(np.array([5, 0, 0]), k=1) == tiny.search(unit(1, 0, 0), k=1)
-
-
-def test_ties_go_to_the_lower_id():
-    index = SemanticIndex([7, 3, 5, 1], np.stack([unit(1, 0), unit(1, 0), unit(0, 1), unit(1, 0)]))
-    assert [h[0] for h in index.search(unit(1, 0), k=2)] == [1, 3]
-
-
-def test_search_agrees_with_a_full_sort():
-    rng = np.random.default_rng(7)
-    matrix = rng.standard_normal((500, 16)).astype(np.float32)
-    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
-    ids = list(range(1000, 1500))
-    index = SemanticIndex(ids, matrix)
-    allowed = set(rng.choice(ids, 120, replace=False).tolist())
-    for _ in range(5):
-        query = unit(*rng.standard_normal(16))
-        for subset in (None, allowed):
-            scores = {i: float(matrix[i - 1000] @ query) for i in (subset or ids)}
-            expected = sorted(scores, key=lambda i: -scores[i])[:25]
-            assert [h[0] for h in index.search(query, k=25, allowed=subset)] == expected
-
-
-def test_search_rejects_a_query_of_another_dimension(tiny):
-    with pytest.raises(ValueError, match="query vector has 4 dimensions, the index 3"):
-        tiny.search(np.ones(4), k=1)
-
-
-def test_index_saves_and_loads_with_its_stamp(tiny, tmp_path):
-    path = tiny.save(tmp_path)
-    assert path == tmp_path / "semantic-tiny.npz" == index_path(tmp_path, "tiny")
-    loaded = SemanticIndex.load(tmp_path, "tiny", stamp="s1")
-    assert loaded is not None and loaded.stamp == "s1" and loaded.model == "tiny"
-    assert np.array_equal(loaded.ids, tiny.ids) and np.array_equal(loaded.matrix, tiny.matrix)
-    assert SemanticIndex.load(tmp_path, "tiny", stamp="other") is None  # stale
-    assert SemanticIndex.load(tmp_path, "another-model") is None  # absent
-    path.write_bytes(b"garbage")
-    assert SemanticIndex.load(tmp_path, "tiny") is None  # unreadable: rebuilt by the caller
-
-
-def test_build_semantic_index_is_reused_until_a_work_changes(library):
-    for i in range(12):
-        library.add(synthetic_work(i))
-    embedder = CountingEmbedder(HashEmbedder())
-    first = build_semantic_index(library, embedder)
-    assert len(first) == 12 and embedder.calls == 1
-    assert index_path(library.path, embedder.name).is_file()
-
-    again = build_semantic_index(library, embedder)
-    assert embedder.calls == 1 and again.stamp == first.stamp  # loaded from the file
-
-    library.add(synthetic_work(12))
-    embedder.texts.clear()
-    third = build_semantic_index(library, embedder)
-    assert len(third) == 13 and third.stamp != first.stamp
-    assert embedder.texts == [work_text(synthetic_work(12))]  # the rest came from the cache
-    query = embed_query(embedder, work_text(synthetic_work(12)))
-    assert third.search(query, k=1)[0][0] == library.get("10.9999/synthetic.12").id
-
-
 # -- the real model ----------------------------------------------------------------------------
 
 
@@ -380,10 +284,9 @@ def test_the_real_model_through_the_cache_embeds_only_new_works(real_embedder, l
     direct = real_embedder.embed([work_text(w) for w in works[28:]])
     assert np.allclose(after[28:], direct, atol=1e-5)
 
-    index = SemanticIndex(ids, after, model=real_embedder.name)
-    for work_id, work in zip(ids[:5], works[:5], strict=True):
-        hits = index.search(embed_query(real_embedder, work.title), k=3)
-        assert work_id in [h[0] for h in hits], work.title
+    for row, work in enumerate(works[:5]):
+        nearest = np.argsort(-(after @ embed_query(real_embedder, work.title)))[:3]
+        assert row in nearest, work.title
 
 
 def test_a_cache_from_another_model_is_not_used(real_embedder, library):

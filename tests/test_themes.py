@@ -76,11 +76,10 @@ def cases(seed_library: Path, embedder: SentenceTransformerEmbedder) -> dict[str
         mix_ids = [library.get(w["wos_ut"]).id for w in mix["works"]]
         mix_groups = [w["group"] for w in mix["works"]]
         found["mix"] = Case("mix", library, index, mix_ids, mix_groups, field)
-        row_of = {row: work for work, row in index.positions().items()}
         for name in sorted(set(mix_groups)):
             ids = [i for i, g in zip(mix_ids, mix_groups, strict=True) if g == name]
             centre = index.vectors(ids).mean(axis=0)
-            stranger = row_of[int(np.argmin(index.matrix @ centre))]
+            stranger = int(index.vector_top(-centre, 1)[0][0])  # the nearest to its opposite
             found[name] = Case(name, library, index, [*ids, stranger], [name] * len(ids) + ["stranger"], field)
     return found
 

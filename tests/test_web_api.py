@@ -223,7 +223,8 @@ def test_search_api_with_filters(client: TestClient) -> None:
     hits = answer.json()["hits"]
     assert [h["rank"] for h in hits] == list(range(1, 9))
     assert all(h["venue"] == "Communist and Post-Communist Studies" and h["year"] >= 2010 for h in hits)
-    assert all(h["why"] and "embedding rank" in h["why"] and h["ids"]["id"] == h["id"] for h in hits)
+    assert all(h["why"] and "cosine" not in h["why"] and h["ids"]["id"] == h["id"] for h in hits)  # plain words
+    assert all("embedding rank" in h["scores"]["details"] for h in hits)  # the numbers, apart
     page = client.get("/search", params={"q": "Kazakhstan protests", "journal": CPCS})
     assert page.status_code == 200 and "works for “Kazakhstan protests”" in page.text
     browse = client.get("/search", params={"journal": CPCS})
@@ -390,7 +391,79 @@ def test_history_and_undo(client: TestClient, issue: dict[str, Any]) -> None:
     assert answer.json()["issue"] == issue["issue"]
     assert_error(client.post(f"/api/issues/{issue_id}/restore", json={"base_version": head, "version": 1}), 409)
     page = client.get(f"/issues/{issue_id}/history")
-    assert "restored version 1" in page.text and page.text.count("<tr") == head + 2
+    assert "restored version 1" in page.text and page.text.count('<li class="version') == head + 1
+    confirm = client.get(f"/issues/{issue_id}/restore", params={"version": head})  # restore asks, with a diff
+    assert confirm.status_code == 200 and "Restore version" in confirm.text and "<del>" in confirm.text
+
+
+def test_stale_changes_merge_part_by_part(client: TestClient, issue: dict[str, Any]) -> None:
+    """Two editors on one version: edits to different sentences or themes both land; the same
+    sentence or theme is a conflict that names both texts and saves nothing."""
+    issue_id = issue["id"]
+    current = latest(client, issue_id)
+    base, doc = current["version"], current["issue"]
+    one, two = [s for s in doc["editorial"]["sentences"] if s["part"] == "theme"][:2]
+    assert patch(client, issue_id, base, {"op": "edit_sentence", "sentence": one["id"], "text": "A's words."}
+                 ).status_code == 200
+    merged = patch(client, issue_id, base, {"op": "edit_sentence", "sentence": two["id"], "text": "B's words."})
+    assert merged.status_code == 200 and "merged with version" in merged.json()["note"], merged.text
+    texts = [s["text"] for s in merged.json()["issue"]["editorial"]["sentences"]]
+    assert "A's words." in texts and "B's words." in texts
+    clash = patch(client, issue_id, base, {"op": "edit_sentence", "sentence": one["id"], "text": "C's words."})
+    assert_error(clash, 409, "was changed since you opened it")
+    assert "C's words." not in [s["text"] for s in latest(client, issue_id)["issue"]["editorial"]["sentences"]]
+
+    base = latest(client, issue_id)["version"]
+    first, second = doc["themes"][0]["id"], doc["themes"][1]["id"]
+    assert patch(client, issue_id, base, {"op": "rename_theme", "theme": first, "label": "named by A"}).status_code == 200
+    assert patch(client, issue_id, base, {"op": "rename_theme", "theme": second, "label": "named by B"}).status_code == 200
+    labels = [t["label"] for t in latest(client, issue_id)["issue"]["themes"]]
+    assert "named by A" in labels and "named by B" in labels
+    assert_error(patch(client, issue_id, base, {"op": "rename_theme", "theme": first, "label": "named by C"}), 409)
+
+    # through the form: the conflict page shows both texts and a way to keep either
+    token = csrf_of(client)
+    page = client.post(f"/issues/{issue_id}/change", headers={"accept": "text/html"}, data={
+        "csrf": token, "base_version": str(base - 2), "op": "edit_sentence", "sentence": one["id"],
+        "text": "D's words.", "back": "editorial"})
+    assert page.status_code == 409 and "A&#39;s words." in page.text and "D&#39;s words." in page.text
+    assert "Use mine" in page.text and "Keep this" in page.text
+
+
+def test_form_problems_are_shown_next_to_the_field(client: TestClient, issue: dict[str, Any]) -> None:
+    issue_id = issue["id"]
+    token = csrf_of(client)
+    current = latest(client, issue_id)
+    theme = current["issue"]["themes"][0]["id"]
+    answer = client.post(f"/issues/{issue_id}/change", headers={"accept": "text/html"}, data={
+        "csrf": token, "base_version": str(current["version"]), "op": "rename_theme", "theme": theme,
+        "label": "x" * 250, "back": "themes"})
+    assert answer.status_code == 400 and 'class="board"' in answer.text  # the themes page, not an error page
+    problem = re.search(r'<p class="problem"[^>]*>([^<]*)</p>', answer.text)
+    assert problem and problem.group(1) == "The theme&#39;s name is too long: at most 200 characters", problem
+    assert "String should have" not in answer.text
+    sentence = next(s for s in current["issue"]["editorial"]["sentences"] if s["theme"] == theme)
+    assert patch(client, issue_id, current["version"], {"op": "edit_sentence", "sentence": sentence["id"],
+                                                        "text": "An edit to keep."}).status_code == 200
+    refused = client.post(f"/issues/{issue_id}/change", headers={"accept": "text/html"}, data={
+        "csrf": token, "base_version": str(current["version"] + 1), "op": "regenerate_theme", "theme": theme,
+        "back": "editorial"})
+    assert refused.status_code == 400 and "drops them" in refused.text
+    assert latest(client, issue_id)["version"] == current["version"] + 1  # nothing saved
+
+
+def test_a_work_page_adds_the_work_to_an_issue(client: TestClient, issue: dict[str, Any]) -> None:
+    issue_id = issue["id"]
+    doc = latest(client, issue_id)["issue"]
+    known = {w["id"] for w in doc["works"]} | {c["id"] for c in doc["passed_over"]}
+    hits = client.get("/api/search", params={"q": "glaciers and water in the Pamirs", "k": 30}).json()["hits"]
+    outsider = next(h for h in hits if h["id"] not in known and h["ids"].get("doi"))
+    page = client.get(f"/works/{outsider['ids']['doi']}")
+    assert 'action="/issues/add-work"' in page.text
+    added = client.post("/issues/add-work", follow_redirects=False, data={
+        "csrf": csrf_of(client), "issue": str(issue_id), "work": outsider["ids"]["doi"]})
+    assert added.status_code == 303 and added.headers["location"].startswith(f"/issues/{issue_id}/review?saved=")
+    assert outsider["id"] in [w["id"] for w in latest(client, issue_id)["issue"]["works"]]
 
 
 def test_every_page_renders(client: TestClient, issue: dict[str, Any]) -> None:
@@ -410,7 +483,7 @@ def test_a_new_issue_through_the_forms(client: TestClient) -> None:
     event = gold()["event"]
     brief = client.post("/issues/brief", data={"csrf": token, "event": event, "journal": CPCS, "size": "6"})
     assert brief.status_code == 200 and "What vissue understood" in brief.text
-    places = re.search(r'<textarea name="places" rows="4">([^<]*)</textarea>', brief.text).group(1)
+    places = re.search(r'<textarea name="places"[^>]*>([^<]*)</textarea>', brief.text).group(1)
     assert "Kazakhstan" in places.splitlines()
     created = client.post("/issues/create", follow_redirects=False, data={
         "csrf": token, "event": event, "edited_brief": "1", "journal": CPCS, "size": "6", "themes": "3",
@@ -424,7 +497,8 @@ def test_a_new_issue_through_the_forms(client: TestClient) -> None:
     assert doc["brief"]["key_phrases"] == ["fuel price rise", "violent repression"]
     bad = client.post("/issues/brief", data={"csrf": token, "event": event, "size": "many"},
                       headers={"accept": "text/html"})
-    assert bad.status_code == 400 and "size: &#39;many&#39; is not a whole number" in bad.text
+    assert bad.status_code == 400 and "What happened?" in bad.text  # the form again, the problem next to it
+    assert '<p class="problem" id="problem" role="alert">Size: &#39;many&#39; is not a whole number' in bad.text
 
 
 # ---- concurrency through a real server -------------------------------------------------------------

@@ -136,7 +136,7 @@ def build_issue(
             "themes": options.themes,
             "theme_names": options.theme_names,
             "search": {k: v for k, v in asdict(settings).items() if k not in ("k", "journal")},
-            "library_works": len(index.catalogue),
+            "library_works": len(index),
         },
         passed_over=[{"id": c.candidate.id, "title": c.candidate.title, "reason": c.reason,
                       "why": {k: v for k, v in c.candidate.to_dict().items() if k not in ("title", "id")}}

@@ -26,6 +26,7 @@ from .library.store import Library, default_library_dir
 from .readers import DESCRIPTIONS, Format
 from .search.index import SearchIndex
 from .search.retrieve import SearchSettings, resolve_journal, retrieve
+from .search.semantic import Embedder
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
@@ -230,23 +231,25 @@ def show_command(ctx: click.Context, identifier: str, as_json: bool) -> None:
 
 # ---- search, brief, eval ------------------------------------------------------------------------
 
-def _open_index(library: Library, *, quiet: bool) -> SearchIndex:
-    """The library's search indexes; the first build embeds every work, with a progress bar."""
-    from .search.semantic import SentenceTransformerEmbedder
+def _open_index(library: Library, *, quiet: bool, embedder: Embedder | None = None) -> SearchIndex:
+    """The library's search index; the first build embeds every work, showing rate and time left."""
+    from .search.embedders import library_embedder
 
-    embedder = SentenceTransformerEmbedder()
+    embedder = embedder or library_embedder(library.path)
     if quiet or not err.is_terminal:
         return SearchIndex.open(library, embedder)
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        TaskProgressColumn,
         TextColumn,
         TimeRemainingColumn,
     )
 
-    with Progress(TextColumn("embedding works (first time only)"), BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=err, transient=True) as bar:
+    with Progress(TextColumn("embedding works"), BarColumn(), MofNCompleteColumn(),
+                  TaskProgressColumn(show_speed=True), TimeRemainingColumn(), console=err,
+                  transient=True) as bar:
         task = bar.add_task("embed", total=None)
 
         def progress(done: int, total: int) -> None:

@@ -87,6 +87,14 @@ def titles_match(ka: str, kb: str) -> bool:
     return bool(ka) and bool(kb) and (ka == kb or fuzz.ratio(ka, kb) >= TITLE_SIMILARITY)
 
 
+def title_length_bounds(key: str) -> tuple[int, int]:
+    """The shortest and longest title_key that `titles_match` can match with `key`: a ratio
+    of r needs |len a - len b| <= (1 - r) (len a + len b)."""
+    share = 1 - TITLE_SIMILARITY / 100
+    n = len(key)
+    return int(n * (1 - share) / (1 + share)), int(n * (1 + share) / (1 - share)) + 1
+
+
 def same_work(a: Work, b: Work) -> bool:
     """True when two records without a shared identifier describe one work."""
     ka, kb = title_key(a.title), title_key(b.title)

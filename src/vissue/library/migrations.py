@@ -118,6 +118,21 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (issue_id, version)
     );
     """,
+    # 4: the generation at which each work was last added or changed (above every generation
+    #    before it), so a search index built at generation g finds the works it lacks as
+    #    `changed > g` without reading the others.
+    """
+    ALTER TABLE works ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX works_changed ON works(changed);
+    CREATE TRIGGER works_insert_changed AFTER INSERT ON works BEGIN
+        UPDATE works SET changed = (SELECT CAST(value AS INTEGER) + 1 FROM meta WHERE key = 'generation')
+        WHERE id = NEW.id;
+    END;
+    CREATE TRIGGER works_update_changed AFTER UPDATE OF data ON works BEGIN
+        UPDATE works SET changed = (SELECT CAST(value AS INTEGER) + 1 FROM meta WHERE key = 'generation')
+        WHERE id = NEW.id;
+    END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -135,6 +135,7 @@ class Library:
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.create_function("vissue_titles_match", 2, dedupe.titles_match, deterministic=True)
             migrate(self.db)
         except sqlite3.DatabaseError as e:
             raise LibraryError(f"{db_path}: not a usable library database ({e})") from e
@@ -244,15 +245,18 @@ class Library:
         key = title_key(work.title)
         if not key:
             return None
-        author = dedupe.first_author_key(work)
+        # Blocks: the same normalised title, or the same first author with a title close enough
+        # (dedupe.titles_match, in SQL); both without a year more than one apart, which
+        # dedupe.why_different never lets match. Every candidate of a block is compared: none
+        # is skipped, however common the surname.
         rows = self.db.execute(
-            "SELECT id, title_key FROM works WHERE title_key = ? OR (author_key = ? AND author_key != '')"
-            " ORDER BY id LIMIT 500",
-            (key, author),
+            "SELECT id FROM works WHERE (title_key = ? OR (author_key = ? AND author_key != ''"
+            " AND length(title_key) BETWEEN ? AND ? AND vissue_titles_match(title_key, ?)))"
+            " AND (year IS NULL OR ? IS NULL OR abs(year - ?) <= 1) ORDER BY id",
+            (key, dedupe.first_author_key(work), *dedupe.title_length_bounds(key), key,
+             work.year, work.year),
         ).fetchall()
-        for candidate_id, candidate_key in rows:
-            if not dedupe.titles_match(candidate_key, key):
-                continue  # cheap test first: most of an author's works have other titles
+        for (candidate_id,) in rows:
             candidate = self._load(candidate_id)
             if dedupe.same_work(candidate.work, work):
                 return candidate
@@ -373,14 +377,36 @@ class Library:
         rows = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('library_id', 'generation')"))
         return f"{rows['library_id']}:{rows['generation']}"
 
-    def catalogue(self) -> list[dict[str, Any]]:
-        """What search needs of every work, cheaply: id, venue, year, type, title, abstract, keywords."""
-        rows = self.db.execute(
-            "SELECT id, venue_id, year, doc_type, title, json_extract(data, '$.abstract'),"
-            " json_extract(data, '$.keywords') FROM works ORDER BY id"
-        )
-        return [{"id": r[0], "venue_id": r[1], "year": r[2], "doc_type": r[3], "title": r[4] or "",
-                 "abstract": r[5] or "", "keywords": json.loads(r[6] or "[]")} for r in rows]
+    _CATALOGUE = ("SELECT id, venue_id, year, doc_type, title, json_extract(data, '$.abstract'),"
+                  " json_extract(data, '$.keywords') FROM works")
+
+    @staticmethod
+    def _entry(r: tuple[Any, ...]) -> dict[str, Any]:
+        return {"id": r[0], "venue_id": r[1], "year": r[2], "doc_type": r[3], "title": r[4] or "",
+                "abstract": r[5] or "", "keywords": json.loads(r[6] or "[]")}
+
+    def catalogue(self, ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
+        """What search needs of works, cheaply: id, venue, year, type, title, abstract, keywords;
+        of every work, or of the works with these ids (in id order, unknown ids left out)."""
+        if ids is None:
+            return list(self.scan())
+        wanted = sorted(set(int(i) for i in ids))
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self.db.execute(f"{self._CATALOGUE} WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY id", chunk)
+            found.extend(self._entry(r) for r in rows)
+        return found
+
+    def scan(self, *, since: int | None = None) -> Iterator[dict[str, Any]]:
+        """`catalogue()` entries one at a time, in id order; with `since`, only the works added
+        or changed after that `generation()`."""
+        if since is None:
+            rows = self.db.execute(f"{self._CATALOGUE} ORDER BY id")
+        else:
+            rows = self.db.execute(f"{self._CATALOGUE} WHERE changed > ? ORDER BY id", (since,))
+        for r in rows:
+            yield self._entry(r)
 
     def reference_lists(self) -> list[tuple[int, list[str]]]:
         """(work id, its cited references as the records give them) for every work, by id."""

@@ -17,6 +17,11 @@ and dropped: a boost for works naming the event's places (in a library all on on
 region's name tells nothing, and a country boost cost more gold works than it found),
 a semantic score mixed with the event's key phrases, pseudo-relevance feedback on BM25 and on
 the embeddings, title and keyword field weights (README).
+
+Each ranking is a top list of the index (`SearchIndex.lexical_top`, `vector_top`,
+`coupling_top`: `pool` works each, filters applied before ranking) and the fusion runs over
+their union; titles, abstracts and years are read from the store for those works only. With
+all_ranked every allowed work is in every list, and the ranking is the whole library's.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from ..errors import InputError
 from ..library.store import Library
 from ..text import fold
 from ..work import DocType
-from .index import SearchIndex, words
+from .index import Filters, SearchIndex, words
 
 #: Kinds of publication left out unless asked for: they do not carry research findings.
 EXCLUDED_TYPES = (DocType.EDITORIAL, DocType.BOOK_REVIEW, DocType.CORRECTION)
@@ -110,7 +115,7 @@ class Candidate:
 
 
 def _ranks(scores: np.ndarray, allowed: np.ndarray) -> np.ndarray:
-    """1-based rank of each allowed work by score (ties keep catalogue order); 0 where not allowed."""
+    """1-based rank of each allowed work by score (ties keep their order); 0 where not allowed."""
     ranks = np.zeros(len(scores), dtype=np.int64)
     rows = np.flatnonzero(allowed)
     order = rows[np.argsort(-scores[rows], kind="stable")]
@@ -131,31 +136,21 @@ def _reference_year(brief: EventBrief, index: SearchIndex) -> int:
     """The event's year (from its period), else the newest year in the library."""
     if brief.period and brief.period.start and brief.period.start[:4].isdigit():
         return int(brief.period.start[:4])
-    return int(index.years.max()) if len(index.years) else 0
+    return index.newest_year()
 
 
-def allowed_mask(index: SearchIndex, settings: SearchSettings, venue_ids: set[int] | None) -> np.ndarray:
-    """Which catalogue works the filters let through (venue, years, kinds of publication)."""
-    keep_types = {t.value for t in EXCLUDED_TYPES} & set(settings.include_types)
-    excluded = sorted({t.value for t in EXCLUDED_TYPES} - keep_types)
-    catalogue = index.catalogue
-    mask = ~np.isin(np.array([e["doc_type"] or "" for e in catalogue], dtype=object), excluded)
-    if venue_ids is not None:
-        venues = np.fromiter((e["venue_id"] or -1 for e in catalogue), dtype=np.int64, count=len(catalogue))
-        mask &= np.isin(venues, sorted(venue_ids))
-    years = index.years
-    if settings.since is not None:
-        mask &= years >= settings.since
-    if settings.until is not None:
-        mask &= (years <= settings.until) | (years == 0)
-    return mask
+def search_filters(settings: SearchSettings, venue_ids: set[int] | None) -> Filters:
+    """The works a search may return: the venue and years asked for, less the kinds left out."""
+    excluded = {t.value for t in EXCLUDED_TYPES} - set(settings.include_types)
+    return Filters(venue_ids=frozenset(venue_ids) if venue_ids is not None else None,
+                   since=settings.since, until=settings.until, exclude_kinds=frozenset(excluded))
 
 
 _STEM_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
-def _distinctive_words(index: SearchIndex, brief: EventBrief, ranked_rows: list[int]) -> dict[int, list[str]]:
-    """For each ranked work, the event's words it uses (as the work writes them), rarest in the
+def _distinctive_words(index: SearchIndex, brief: EventBrief, entries: list[dict[str, Any]]) -> dict[int, list[str]]:
+    """For each work, the event's words it uses (as the work writes them), rarest in the
     library first; words most of the library uses ('Central', 'Asia' in a library on the region)
     say nothing and are left out, as are function words and the places' own names (reasons name
     the places apart)."""
@@ -165,16 +160,29 @@ def _distinctive_words(index: SearchIndex, brief: EventBrief, ranked_rows: list[
     stem = index.lexical.stem
     skip = {stem(w) for w in ENGLISH_STOP_WORDS | place_words}
     tokens = [t for t in dict.fromkeys(index.lexical.tokens(brief.text)) if t not in skip]
-    share = {t: float((index.lexical.scores(t) > 0).mean()) for t in tokens}
+    share = {t: index.word_share(t) for t in tokens}  # of the library's works
     useful = [t for t in sorted(tokens, key=lambda t: share[t]) if share[t] < 0.3]
     found: dict[int, list[str]] = {}
-    for row in ranked_rows:
-        entry = index.catalogue[row]
+    for entry in entries:
         forms: dict[str, str] = {}
         for word in _STEM_WORD.findall(f"{entry['title']} {entry['abstract']} {' '.join(entry['keywords'])}"):
             forms.setdefault(stem(word.lower()), word.lower())
-        found[row] = [forms[t] for t in useful if t in forms]
+        found[entry["id"]] = [forms[t] for t in useful if t in forms]
     return found
+
+
+#: Works taken from each top list before fusion. The first k of the fused ranking are those
+#: of the whole library's ranking while k is well below it (tests/test_index.py compares them
+#: on the real library, with HNSW vectors).
+POOL = 1000
+
+
+def _positions(ids: np.ndarray, found: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Scores of `found` ids placed at their rows in the sorted `ids` (0 elsewhere)."""
+    out = np.zeros(len(ids), dtype=np.float64)
+    keep = np.isin(found, ids)
+    out[np.searchsorted(ids, found[keep])] = scores[keep]
+    return out
 
 
 def retrieve(
@@ -185,47 +193,67 @@ def retrieve(
     venue_ids: set[int] | None = None,
     query_vector: np.ndarray | None = None,
     all_ranked: bool = False,
+    pool: int | None = None,
 ) -> list[Candidate]:
     """The best `settings.k` works for the brief (all allowed works when all_ranked)."""
     if settings.k < 1 and not all_ranked:
         raise InputError("-k must be at least 1")
-    vector = query_vector if query_vector is not None else event_vector(index, brief)
-    allowed = allowed_mask(index, settings, venue_ids)
+    vector = np.asarray(query_vector if query_vector is not None else event_vector(index, brief),
+                        dtype=np.float32).reshape(-1)
+    filters = search_filters(settings, venue_ids)
+    size = index.allowed_count(filters) if all_ranked else max(pool or POOL, settings.k)
+    if not size:
+        return []
     k = settings.rrf_k
-    lexical = index.lexical_scores(brief.text)
-    semantic = index.semantic_scores(vector)
-    lexical_ranks = _ranks(lexical, allowed & (lexical > 0))
-    semantic_ranks = _ranks(semantic, allowed)
-    fused = _rrf(lexical_ranks, settings.lexical_weight, k) + _rrf(semantic_ranks, settings.semantic_weight, k)
-    rows = np.flatnonzero(allowed)
+    lexical_ids, lexical_found = index.lexical_top(brief.text, size, filters)
+    vector_ids, _ = index.vector_top(vector, size, filters)
+    ids = np.union1d(lexical_ids, vector_ids)  # ascending: ties keep id order
 
-    coupling_ranks = np.zeros(len(fused), dtype=np.int64)
+    def fuse(ids: np.ndarray) -> tuple[np.ndarray, ...]:
+        lexical = _positions(ids, lexical_ids, lexical_found)
+        semantic = index.vectors(ids.tolist()) @ vector
+        lexical_ranks = _ranks(lexical, lexical > 0)
+        semantic_ranks = _ranks(semantic, np.ones(len(ids), dtype=bool))
+        fused = _rrf(lexical_ranks, settings.lexical_weight, k) + _rrf(semantic_ranks, settings.semantic_weight, k)
+        return lexical, semantic, lexical_ranks, semantic_ranks, fused
+
+    lexical, semantic, lexical_ranks, semantic_ranks, fused = fuse(ids)
+    coupling_ranks = np.zeros(len(ids), dtype=np.int64)
     seeds: list[int] = []
-    if settings.coupling_weight and not index.references.empty and len(rows):
-        seeds = rows[np.argsort(-fused[rows], kind="stable")[: settings.coupling_seeds]].tolist()
-        coupling = index.references.coupling(seeds)
-        coupling_ranks = _ranks(coupling, allowed & (coupling > 0))
-        fused = fused + _rrf(coupling_ranks, settings.coupling_weight, k)
+    if settings.coupling_weight and len(ids):
+        seeds = ids[np.argsort(-fused, kind="stable")[: settings.coupling_seeds]].tolist()
+        coupled_ids, coupled = index.coupling_top(seeds, size, filters)
+        if len(coupled_ids):
+            ids = np.union1d(ids, coupled_ids)
+            lexical, semantic, lexical_ranks, semantic_ranks, fused = fuse(ids)
+            coupling = _positions(ids, coupled_ids, coupled)
+            coupling_ranks = _ranks(coupling, coupling > 0)
+            fused = fused + _rrf(coupling_ranks, settings.coupling_weight, k)
 
+    years = index.years(ids)
     recency = np.zeros(len(fused))
     if settings.recency_weight:
-        age = np.maximum(0, _reference_year(brief, index) - index.years)
-        recency = np.where(index.years > 0, settings.recency_weight / (k + 1)
+        age = np.maximum(0, _reference_year(brief, index) - years)
+        recency = np.where(years > 0, settings.recency_weight / (k + 1)
                            * (0.5 ** (age / settings.recency_half_life) - 1), 0.0)
         fused = fused + recency
 
-    order = rows[np.argsort(-fused[rows], kind="stable")]
+    order = np.argsort(-fused, kind="stable")
     if not all_ranked:
         order = order[: settings.k]
-    explained = order[: max(settings.k, 50)].tolist()  # reasons for the works anyone reads
+    shown = order if all_ranked else order[: max(settings.k, 50)]
+    entry_of = {e["id"]: e for e in index.works(ids[shown].tolist())}  # the store, for these only
+    order = np.array([i for i in order if int(ids[i]) in entry_of], dtype=np.int64)  # less any deleted
+    explained = [entry_of[int(ids[i])] for i in order[: max(settings.k, 50)]]  # the works anyone reads
     shared_words = _distinctive_words(index, brief, explained)
-    explained_rows = set(explained)
+    explained_ids = {e["id"] for e in explained}
+    shared = index.shared_references([e["id"] for e in explained], seeds)
     phrase_forms = [(p, words(p)) for p in brief.key_phrases if len(p.split()) > 1]
     candidates = []
     for rank, i in enumerate(order, start=1):
-        entry = index.catalogue[i]
+        entry = entry_of[int(ids[i])]
         text = f"{entry['title']}\n{entry['abstract']}\n{'; '.join(entry['keywords'])}"
-        readable = i in explained_rows
+        readable = entry["id"] in explained_ids
         word_text = words(text) if readable else ""
         phrases = [p for p, form in phrase_forms if form in word_text]
         in_phrases = set(" ".join(phrases).lower().split())
@@ -234,8 +262,8 @@ def retrieve(
             lexical_rank=int(lexical_ranks[i]) or None, lexical_score=round(float(lexical[i]), 4),
             semantic_rank=int(semantic_ranks[i]), semantic_score=round(float(semantic[i]), 4),
             coupling_rank=int(coupling_ranks[i]) or None,
-            shared_references=index.references.shared(i, seeds) if readable and coupling_ranks[i] else 0,
-            words=[w for w in shared_words.get(i, []) if w not in in_phrases],
+            shared_references=shared.get(entry["id"], 0) if coupling_ranks[i] else 0,
+            words=[w for w in shared_words.get(entry["id"], []) if w not in in_phrases],
             places=place_mentions(brief, text) if readable else [],
             phrases=phrases,
             recency_boost=round(float(recency[i]), 6),

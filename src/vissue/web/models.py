@@ -60,8 +60,11 @@ class CreateIssue(Strict):
 
 
 class Reject(Strict):
+    """The next passed-over candidate takes the rejected work's place (unless `replace` is false)."""
+
     op: Literal["reject"]
     work: WorkRef
+    replace: bool = Field(True, description="put the next candidate in its place, under the same theme")
 
 
 class Accept(Strict):

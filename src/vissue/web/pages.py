@@ -17,18 +17,19 @@ from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from ..editorial.verify import check_issue
-from ..errors import InputError
+from ..errors import InputError, NotFoundError
 from ..issue import IssueWork, Sentence, VirtualIssue
 from ..render import FORMATS, authors_short, doi_url, render
+from . import merge, reasons
 from .desk import EditorsDesk, IssueOptions
-from .edits import review_state
+from .edits import OPS, review_state
 from .models import Change
-from .responses import STATIC, templates
+from .responses import STATIC, templates, wants_html
 from .security import AUTH_COOKIE, CSRF_FIELD, DOCUMENT_POLICY, client_of, cookies, csrf_ok
 
 router = APIRouter(include_in_schema=False)
 CHANGE = TypeAdapter(Change)
-TABS = [("review", "Candidates"), ("themes", "Themes"), ("editorial", "Editorial"), ("preview", "Preview"),
+TABS = [("review", "Candidates"), ("brief", "Brief"), ("themes", "Themes"), ("editorial", "Editorial"), ("preview", "Preview"),
         ("publish", "Publish"), ("history", "History")]
 FORM_LIMITS = {"max_files": 0, "max_fields": 200, "max_part_size": 256 * 1024}
 
@@ -99,18 +100,32 @@ def provenance(sentence: Sentence, issue: VirtualIssue) -> str:
     return f"{head}; drawn from " + "; ".join(parts) if parts else head
 
 
+def snippet(text: str | None, limit: int = 320) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
 templates.env.globals.update(authors_short=authors_short, doi_url=doi_url, work_line=work_line,
-                             provenance=provenance, tabs=TABS, quote=quote)
+                             provenance=provenance, tabs=TABS, quote=quote, editor_reason=reasons.editor_reason,
+                             without_ids=reasons.without_ids, snippet=snippet)
 
 
 def _issue_context(request: Request, issue_id: int, tab: str, version: int | None = None) -> dict[str, Any]:
-    saved, issue, latest = desk(request).load(issue_id, version)
+    d = desk(request)
+    saved, issue, latest = d.load(issue_id, version)
     shown = request.query_params.get("saved")
     flash = saved.note if shown and shown == str(saved.version) else None
     themes = {t.id: t for t in issue.themes}
+    current = d.current_published(issue_id)
     return {"issue_id": issue_id, "saved": saved, "issue": issue, "latest": latest, "tab": tab, "flash": flash,
             "themes": themes, "review": review_state(issue), "title": f"{issue.title} · {dict(TABS)[tab]}",
-            "stale": saved.version != latest}
+            "stale": saved.version != latest, "current_published": current,
+            "problem": None, "titles": {w.id: w.title for w in issue.works}}
+
+
+def _render_tab(request: Request, issue_id: int, tab: str, *, status: int = 200, **extra: Any) -> HTMLResponse:
+    """A tab of an issue, with `extra` in its context (an inline problem, a search's hits)."""
+    return TAB_PAGES[tab](request, issue_id, status, extra)
 
 
 # ---- the library ---------------------------------------------------------------------------------
@@ -140,6 +155,7 @@ def search_page(request: Request, q: str = "", journal: str = "", since: str = "
         browse = d.browse(journal=journal or None, since=since_year, until=until_year,
                           page=_int(request.query_params.get("page"), "page") or 1)
     return page(request, "search.html", title=f"{q or 'Search'} · vissue", params=params, hits=hits,
+                issues=d.issues(), titles={},
                 browse=browse, venues=d.venues()[:200],
                 next_page=urlencode({**params, "page": (browse["page"] + 1) if browse else 1}),
                 prev_page=urlencode({**params, "page": (browse["page"] - 1) if browse else 1}))
@@ -148,7 +164,8 @@ def search_page(request: Request, q: str = "", journal: str = "", since: str = "
 @router.get("/works/{identifier:path}", response_class=HTMLResponse)
 def work_page(request: Request, identifier: str) -> HTMLResponse:
     work = desk(request).work(identifier)
-    return page(request, "work.html", title=f"{work.get('title') or 'Work'} · vissue", work=work)
+    return page(request, "work.html", title=f"{work.get('title') or 'Work'} · vissue", work=work,
+                issues=desk(request).issues())
 
 
 # ---- a new issue ---------------------------------------------------------------------------------
@@ -163,40 +180,80 @@ def _options(form: dict[str, str]) -> IssueOptions:
 @router.get("/issues/new", response_class=HTMLResponse)
 def new_issue_page(request: Request) -> HTMLResponse:
     return page(request, "issue_new.html", title="New issue · vissue", venues=desk(request).venues()[:200],
-                form={"size": "10"})
+                form={"size": "10"}, problem=None)
 
 
 @router.post("/issues/brief", response_class=HTMLResponse)
 async def brief_page(request: Request) -> HTMLResponse:
     form = await read_form(request)
+    venues = desk(request).venues()[:200]
+    try:
+        brief = await run_in_threadpool(desk(request).brief, form.get("event", ""))
+        _options(form)  # bad options are reported now, before the editor edits the brief
+    except InputError as problem:
+        _only_for_pages(request, problem)
+        return page(request, "issue_new.html", status=400, title="New issue · vissue", venues=venues, form=form,
+                    problem=_sentence_case(str(problem)))
+    return page(request, "issue_brief.html", title="The brief · vissue", values=brief_values(brief), form=form,
+                venues=venues, problem=None)
+
+
+def brief_values(brief: Any) -> dict[str, str]:
+    """A brief as the brief form's fields (one place, actor or phrase a line)."""
+    period = brief.period
+    return {"event": brief.text, "query": brief.query, "places": "\n".join(p.name for p in brief.places),
+            "actors": "\n".join(a.name for a in brief.actors), "key_phrases": "\n".join(brief.key_phrases),
+            "period_start": (period.start or "") if period else "", "period_end": (period.end or "") if period else ""}
+
+
+def _only_for_pages(request: Request, problem: InputError) -> None:
+    """A problem is shown on the page next to its field for a browser; any other client gets it
+    in the one error shape (raised again)."""
+    if not wants_html(request.scope):
+        raise problem
+
+
+def _sentence_case(message: str) -> str:
+    return message[:1].upper() + message[1:]
+
+
+def _brief_from_form(request: Request, form: dict[str, str]) -> Any:
+    """The brief as the editor corrected it on the form (its text read again when not edited)."""
+    from ..brief.event import EventBrief
+
     text = form.get("event", "")
-    brief = await run_in_threadpool(desk(request).brief, text)
-    _options(form)  # bad options are reported now, before the editor edits the brief
-    return page(request, "issue_brief.html", title="The brief · vissue", brief=brief, form=form,
-                venues=desk(request).venues()[:200])
+    if not text.strip():
+        raise InputError("the event text is empty: give a paragraph describing the event")
+    if not form.get("edited_brief"):
+        return desk(request).brief(text)
+    from .desk import plain_text
+
+    clean = [plain_text(x) for x in _lines(form.get("key_phrases"))]
+    return EventBrief.from_dict({
+        "text": plain_text(text),
+        "query": " ".join(plain_text(form.get("query", "")).split()),
+        "places": [plain_text(x) for x in _lines(form.get("places"))],
+        "actors": [plain_text(x) for x in _lines(form.get("actors"))],
+        "key_phrases": [x for x in clean if x],
+        "period": ({"start": form.get("period_start") or None, "end": form.get("period_end") or None}
+                   if form.get("period_start") or form.get("period_end") else None),
+    })
 
 
 @router.post("/issues/create")
 async def create_issue(request: Request) -> Response:
     form = await read_form(request)
-    text = form.get("event", "")
-    if not text.strip():
-        raise InputError("the event text is empty: give a paragraph describing the event")
-    brief: dict[str, Any] = {"text": text}
-    if form.get("edited_brief"):
-        brief.update({
-            "query": " ".join(form.get("query", "").split()),
-            "places": _lines(form.get("places")),
-            "actors": _lines(form.get("actors")),
-            "key_phrases": _lines(form.get("key_phrases")),
-            "period": ({"start": form.get("period_start") or None, "end": form.get("period_end") or None}
-                       if form.get("period_start") or form.get("period_end") else None),
-        })
     d = desk(request)
-    from ..brief.event import EventBrief
-
-    parsed = await run_in_threadpool(EventBrief.from_dict, brief)
-    saved = await run_in_threadpool(d.create_issue, parsed, _options(form), author="web")
+    try:
+        parsed = await run_in_threadpool(_brief_from_form, request, form)
+        saved = await run_in_threadpool(d.create_issue, parsed, _options(form), author="web")
+    except InputError as problem:
+        _only_for_pages(request, problem)
+        if not (form.get("event") or "").strip() or not form.get("edited_brief"):
+            return page(request, "issue_new.html", status=400, title="New issue · vissue", venues=d.venues()[:200],
+                        form=form, problem=_sentence_case(str(problem)))
+        return page(request, "issue_brief.html", status=400, title="The brief · vissue", values=form, form=form,
+                    venues=d.venues()[:200], problem=_sentence_case(str(problem)))
     return RedirectResponse(f"/issues/{saved.issue_id}/review?saved={saved.version}", status_code=303)
 
 
@@ -212,23 +269,54 @@ def issue_page(request: Request, issue_id: int) -> Response:
     return RedirectResponse(f"/issues/{issue_id}/review", status_code=303)
 
 
-@router.get("/issues/{issue_id}/review", response_class=HTMLResponse)
-def review_page(request: Request, issue_id: int) -> HTMLResponse:
+def _review(request: Request, issue_id: int, status: int, extra: dict[str, Any]) -> HTMLResponse:
     context = _issue_context(request, issue_id, "review")
-    return page(request, "review.html", **context)
+    issue: VirtualIssue = context["issue"]
+    d = desk(request)
+    texts = {}  # abstracts of the passed-over candidates (the document keeps only their titles)
+    with d.library() as library:
+        for entry in issue.passed_over:
+            data = entry.get("work")
+            if isinstance(data, dict):
+                texts[entry["id"]] = data.get("abstract") or ""
+                continue
+            try:
+                texts[entry["id"]] = library.get(str(entry["id"])).work.abstract or ""
+            except NotFoundError:
+                texts[entry["id"]] = ""
+    context["abstracts"] = texts
+    query = request.query_params.get("add_q", "").strip()
+    context["add_q"] = query
+    context["add_hits"] = None
+    if query and "add_hits" not in extra:
+        if len(query) > 50_000:
+            raise InputError("the search text is longer than 50,000 characters")
+        known = {w.id for w in issue.works}
+        context["add_hits"] = [dict(h, in_issue=h["id"] in known) for h in d.search(query, k=10)]
+    context.update(extra)
+    return page(request, "review.html", status=status, **context)
 
 
-@router.get("/issues/{issue_id}/themes", response_class=HTMLResponse)
-def themes_page(request: Request, issue_id: int) -> HTMLResponse:
+def _brief_tab(request: Request, issue_id: int, status: int, extra: dict[str, Any]) -> HTMLResponse:
+    from ..brief.event import EventBrief
+
+    context = _issue_context(request, issue_id, "brief")
+    issue: VirtualIssue = context["issue"]
+    context["values"] = brief_values(EventBrief.from_dict(issue.brief, source="the issue's brief"))
+    context.update(extra)
+    return page(request, "issue_rerun.html", status=status, **context)
+
+
+def _themes(request: Request, issue_id: int, status: int, extra: dict[str, Any]) -> HTMLResponse:
     context = _issue_context(request, issue_id, "themes")
     issue: VirtualIssue = context["issue"]
     listed = {i for t in issue.themes for i in t.works}
     context["unassigned"] = [w for w in issue.works if w.id not in listed]
-    return page(request, "themes.html", **context)
+    context.update(extra)
+    return page(request, "themes.html", status=status, **context)
 
 
-@router.get("/issues/{issue_id}/editorial", response_class=HTMLResponse)
-def editorial_page(request: Request, issue_id: int, s: str = "") -> HTMLResponse:
+def _editorial(request: Request, issue_id: int, status: int, extra: dict[str, Any]) -> HTMLResponse:
     context = _issue_context(request, issue_id, "editorial")
     issue: VirtualIssue = context["issue"]
     paragraphs: list[list[Sentence]] = []
@@ -236,14 +324,65 @@ def editorial_page(request: Request, issue_id: int, s: str = "") -> HTMLResponse
         if not paragraphs or paragraphs[-1][0].paragraph != sentence.paragraph:
             paragraphs.append([])
         paragraphs[-1].append(sentence)
-    selected = next((x for x in issue.sentences if x.id == s), None)
-    return page(request, "editorial.html", paragraphs=paragraphs, selected=selected, **context)
+    s = extra.pop("s", None) or request.query_params.get("s", "")
+    context["selected"] = next((x for x in issue.sentences if x.id == s), None)
+    context["edited_in"] = {t.id: sum(1 for x in issue.sentences if x.theme == t.id and x.edited) for t in issue.themes}
+    context.update(extra)
+    return page(request, "editorial.html", status=status, paragraphs=paragraphs, **context)
 
 
-@router.get("/issues/{issue_id}/preview", response_class=HTMLResponse)
-def preview_page(request: Request, issue_id: int, version: int | None = None) -> HTMLResponse:
+def _preview(request: Request, issue_id: int, status: int, extra: dict[str, Any]) -> HTMLResponse:
+    version = _int(request.query_params.get("version"), "version")
     context = _issue_context(request, issue_id, "preview", version)
-    return page(request, "preview.html", formats=FORMATS, **context)
+    context.update(extra)
+    return page(request, "preview.html", status=status, formats=FORMATS, **context)
+
+
+def _publish(request: Request, issue_id: int, status: int, extra: dict[str, Any]) -> HTMLResponse:
+    context = _issue_context(request, issue_id, "publish")
+    issue: VirtualIssue = context["issue"]
+    d = desk(request)
+    checked = check_issue(issue)
+    empty = [t.label for t in issue.themes if not t.works]
+    current = context["current_published"]
+    since = None
+    if current and current["version"] != context["saved"].version:
+        _, _, _ = d.load(issue_id, current["version"])
+        since = merge.differences(d.load(issue_id, current["version"])[0].document, context["saved"].document)
+    context.update(extra)
+    return page(request, "publish.html", status=status, published=d.published(issue_id), checked=checked,
+                empty_themes=empty, changes_since=since, **context)
+
+
+def _history(request: Request, issue_id: int, status: int, extra: dict[str, Any]) -> HTMLResponse:
+    context = _issue_context(request, issue_id, "history")
+    d = desk(request)
+    context["versions"] = list(reversed(d.versions(issue_id)))
+    context["published_versions"] = {p["version"] for p in d.published(issue_id)}
+    context.update(extra)
+    return page(request, "history.html", status=status, **context)
+
+
+TAB_PAGES = {"review": _review, "brief": _brief_tab, "themes": _themes, "editorial": _editorial,
+             "preview": _preview, "publish": _publish, "history": _history}
+
+
+@router.get("/issues/{issue_id}/restore", response_class=HTMLResponse)
+def restore_page(request: Request, issue_id: int, version: int) -> HTMLResponse:
+    """What restoring `version` would change, and a button to confirm it."""
+    context = _issue_context(request, issue_id, "history")
+    d = desk(request)
+    old = d.load(issue_id, version)[0]
+    context["restore"] = old
+    context["differences"] = merge.differences(context["saved"].document, old.document)
+    return page(request, "restore.html", **context)
+
+
+@router.get("/issues/{issue_id}/{tab}", response_class=HTMLResponse)
+def issue_tab(request: Request, issue_id: int, tab: str) -> HTMLResponse:
+    if tab not in TAB_PAGES:
+        raise HTTPException(404, f"an issue has no page {tab!r}; its pages are {', '.join(TAB_PAGES)}")
+    return _render_tab(request, issue_id, tab)
 
 
 @router.get("/issues/{issue_id}/render/{fmt}")
@@ -258,24 +397,25 @@ def rendered(request: Request, issue_id: int, fmt: str, version: int | None = No
     return Response(text, media_type="text/plain; charset=utf-8")
 
 
-@router.get("/issues/{issue_id}/publish", response_class=HTMLResponse)
-def publish_page(request: Request, issue_id: int) -> HTMLResponse:
-    context = _issue_context(request, issue_id, "publish")
-    issue: VirtualIssue = context["issue"]
-    checked = check_issue(issue)
-    empty = [t.label for t in issue.themes if not t.works]
-    return page(request, "publish.html", published=desk(request).published(issue_id), checked=checked,
-                empty_themes=empty, **context)
-
-
-@router.get("/issues/{issue_id}/history", response_class=HTMLResponse)
-def history_page(request: Request, issue_id: int) -> HTMLResponse:
-    context = _issue_context(request, issue_id, "history")
-    versions = list(reversed(desk(request).versions(issue_id)))
-    return page(request, "history.html", versions=versions, **context)
-
-
 # ---- changes -------------------------------------------------------------------------------------
+
+#: A form field's name in the editor's words (for messages shown next to the field).
+FIELD_WORDS = {"label": "the theme's name", "text": "the sentence", "title": "the title", "work": "the work",
+               "theme": "the theme", "sentence": "the sentence", "position": "the position", "offset": "the move"}
+
+
+def _field_problem(err: Any) -> str:
+    where = [str(x) for x in err.get("loc", ())[1:]]
+    name = FIELD_WORDS.get(where[-1] if where else "", "this change")
+    ctx = err.get("ctx") or {}
+    if err.get("type") == "string_too_long":
+        return f"{name.capitalize()} is too long: at most {ctx.get('max_length')} characters"
+    if err.get("type") == "missing":
+        return f"{name.capitalize()} is missing"
+    if err.get("type") in ("union_tag_invalid", "union_tag_not_found"):
+        return f"this page cannot make that change (the changes are {', '.join(OPS)})"
+    return f"{name.capitalize()} cannot be used: {str(err.get('msg', '')).lower()}"
+
 
 def _change_from_form(form: dict[str, str]) -> dict[str, Any]:
     op = form.get("op", "")
@@ -295,30 +435,121 @@ def _change_from_form(form: dict[str, str]) -> dict[str, Any]:
     try:
         return CHANGE.validate_python(fields).model_dump()
     except ValidationError as e:
-        problems = "; ".join(f"{'.'.join(str(x) for x in err['loc'][1:]) or 'op'}: {err['msg']}" for err in e.errors())
-        raise InputError(f"this change cannot be made: {problems}") from None
+        raise InputError("; ".join(_field_problem(err) for err in e.errors())) from None
 
 
-BACK = {"review", "themes", "editorial", "preview", "publish", "history"}
+BACK = {"review", "brief", "themes", "editorial", "preview", "publish", "history"}
 
 
-@router.post("/issues/{issue_id}/change")
-async def change_issue(request: Request, issue_id: int) -> Response:
-    form = await read_form(request)
+def _problem_for(change: dict[str, Any] | dict[str, str], message: str) -> dict[str, Any]:
+    """Where on the page a problem is shown: next to the form it came from."""
+    target = change.get("sentence") or change.get("theme") or change.get("work") or ""
+    return {"op": change.get("op", ""), "target": str(target), "message": message[:1].upper() + message[1:]}
+
+
+async def _apply_form_changes(request: Request, issue_id: int, form: dict[str, str],
+                              changes: list[dict[str, Any]], back: str) -> Response:
     base = _int(form.get("base_version"), "base_version")
     if base is None:
         raise InputError("the form does not say which version it was made on (base_version)")
-    change = _change_from_form(form)
-    saved = await run_in_threadpool(desk(request).change_issue, issue_id, [change], base_version=base, author="web")
-    back = form.get("back") if form.get("back") in BACK else "review"
-    query = {"saved": saved.version}
+    d = desk(request)
+    try:
+        saved = await run_in_threadpool(lambda: d.change_issue(issue_id, changes, base_version=base, author="web",
+                                                               refuse_no_op=True))
+    except merge.EditConflict as conflict:
+        if not wants_html(request.scope):
+            raise
+        return page(request, "conflict.html", status=409, issue_id=issue_id, conflict=conflict,
+                    back=back, title="Someone else changed this · vissue", **_conflict_context(request, issue_id))
+    except InputError as problem:
+        _only_for_pages(request, problem)
+        first = changes[0] if changes else form
+        return _render_tab(request, issue_id, back, status=400, problem=_problem_for(first, str(problem)),
+                           s=first.get("sentence") if back == "editorial" else None)
+    query: dict[str, Any] = {"saved": saved.version}
     anchor = ""
+    change = changes[0]
     if back == "editorial" and change.get("sentence"):
         query["s"] = change["sentence"]
         anchor = f"#{change['sentence']}"
     elif form.get("anchor", "").replace("-", "").isalnum():
         anchor = f"#{form['anchor']}"
     return RedirectResponse(f"/issues/{issue_id}/{back}?{urlencode(query)}{anchor}", status_code=303)
+
+
+def _conflict_context(request: Request, issue_id: int) -> dict[str, Any]:
+    saved, issue, latest = desk(request).load(issue_id)
+    return {"saved": saved, "issue": issue, "latest": latest}
+
+
+@router.post("/issues/{issue_id}/change")
+async def change_issue(request: Request, issue_id: int) -> Response:
+    form = await read_form(request)
+    back = form.get("back") if form.get("back") in BACK else "review"
+    try:
+        change = _change_from_form(form)
+    except InputError as problem:
+        _only_for_pages(request, problem)
+        return _render_tab(request, issue_id, back, status=400, problem=_problem_for(form, str(problem)),
+                           s=form.get("sentence") if back == "editorial" else None)
+    if change["op"] == "regenerate_theme" and not form.get("drop_edits"):
+        _, issue, _ = desk(request).load(issue_id)
+        edited = [x for x in issue.sentences if x.theme == change["theme"] and x.edited]
+        if edited:
+            problem = InputError(f"this paragraph has {len(edited)} edited sentence{'s' if len(edited) > 1 else ''}: "
+                                 "regenerating it drops them. Tick “drop my edits” to write it anew")
+            _only_for_pages(request, problem)
+            return _render_tab(request, issue_id, "editorial", status=400, problem=_problem_for(change, str(problem)))
+    return await _apply_form_changes(request, issue_id, form, [change], back)
+
+
+@router.post("/issues/{issue_id}/bulk")
+async def bulk_change(request: Request, issue_id: int) -> Response:
+    """One change (accept, reject, pin) to every ticked work, saved as one version."""
+    form = await request.form(**FORM_LIMITS)
+    if not csrf_ok(request.scope, form.get(CSRF_FIELD) if isinstance(form.get(CSRF_FIELD), str) else None):
+        raise HTTPException(403, "this form has expired or did not come from this site (its CSRF token is "
+                                 "missing or wrong): reload the page and try again")
+    works = [v for v in form.getlist("works") if isinstance(v, str) and v.strip()]
+    data = {k: v for k, v in form.items() if isinstance(v, str)}
+    op = data.get("op", "")
+    if op not in ("accept", "reject", "pin"):
+        raise InputError("choose what to do with the ticked works: accept, reject or pin")
+    if not works:
+        return _render_tab(request, issue_id, "review", status=400,
+                           problem={"op": "bulk", "target": "", "message": "Tick at least one work first"})
+    changes = [CHANGE.validate_python({"op": op, "work": w}).model_dump() for w in works]
+    return await _apply_form_changes(request, issue_id, data, changes, "review")
+
+
+@router.post("/issues/add-work")
+async def add_work(request: Request) -> Response:
+    """Add a work (from its page or a search hit) to an issue, merged onto its latest version."""
+    form = await read_form(request)
+    issue_id = _int(form.get("issue"), "issue")
+    work = (form.get("work") or "").strip()
+    if issue_id is None or not work:
+        raise InputError("choose the issue to add the work to")
+    latest = desk(request).load(issue_id)[0].version
+    form = {**form, "base_version": str(latest)}
+    change = {"op": "accept", "work": work, "theme": form.get("theme") or None}
+    return await _apply_form_changes(request, issue_id, form, [change], "review")
+
+
+@router.post("/issues/{issue_id}/rerun")
+async def rerun_issue(request: Request, issue_id: int) -> Response:
+    form = await read_form(request)
+    base = _int(form.get("base_version"), "base_version")
+    if base is None:
+        raise InputError("the form does not say which version it was made on (base_version)")
+    try:
+        brief = await run_in_threadpool(_brief_from_form, request, form)
+        saved = await run_in_threadpool(desk(request).rerun_issue, issue_id, brief, base_version=base, author="web")
+    except InputError as problem:
+        _only_for_pages(request, problem)
+        return _render_tab(request, issue_id, "brief", status=400, values=form,
+                           problem={"op": "rerun", "target": "", "message": str(problem)[:1].upper() + str(problem)[1:]})
+    return RedirectResponse(f"/issues/{issue_id}/review?saved={saved.version}", status_code=303)
 
 
 @router.post("/issues/{issue_id}/restore")
@@ -328,7 +559,8 @@ async def restore_issue(request: Request, issue_id: int) -> Response:
     if base is None or version is None:
         raise InputError("give the version to restore and the version the page showed")
     saved = await run_in_threadpool(desk(request).restore, issue_id, version, base_version=base, author="web")
-    return RedirectResponse(f"/issues/{issue_id}/history?saved={saved.version}", status_code=303)
+    back = form.get("back") if form.get("back") in BACK else "history"
+    return RedirectResponse(f"/issues/{issue_id}/{back}?saved={saved.version}", status_code=303)
 
 
 @router.post("/issues/{issue_id}/publish")

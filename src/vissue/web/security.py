@@ -17,7 +17,7 @@
   server keeps (`Sessions`) until /logout ends it. Wrong tokens are throttled per client
   (`Throttle`): after 5 in a minute, 429 with ``Retry-After`` until the minute has passed.
 - Every answer carries a Content-Security-Policy (scripts and styles from this server only),
-  ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: no-referrer`` and frame limits.
+  ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: same-origin`` and frame limits.
 """
 
 from __future__ import annotations
@@ -217,7 +217,9 @@ class Guard:
                 names = {k.lower() for k, _ in raw}
                 extra = {
                     b"x-content-type-options": b"nosniff",
-                    b"referrer-policy": b"no-referrer",
+                    # same-origin, not no-referrer: under no-referrer Chromium sends `Origin: null` on
+                    # the desk's own form posts, which the origin check above must refuse
+                    b"referrer-policy": b"same-origin",
                     b"x-frame-options": b"SAMEORIGIN",
                     b"content-security-policy": PAGE_POLICY.encode(),
                     b"cross-origin-opener-policy": b"same-origin",
