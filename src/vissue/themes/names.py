@@ -79,6 +79,8 @@ def _phrases(work: IssueWork, places: frozenset[str]) -> list[tuple[str, str, st
         return [w if w in acronyms else w.lower() for w in words]
 
     for keyword in work.keywords:
+        if keyword.isupper():  # indexers' keywords in capitals join words by hyphens: 'ORGANIZED-CRIME'
+            keyword = keyword.replace("-", " ")
         words = case(keyword.split())
         if len(words) <= 4:  # 'checks and balances' stays whole: 'balances' is not what it says
             for size in [len(words)] if "and" in words else range(1, len(words) + 1):
