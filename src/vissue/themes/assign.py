@@ -8,7 +8,8 @@
    for ten works (one theme for every two works at most, and at most max(6, n / 4)), or
    exactly `count` (``groups``). A work like none of its group's other works (cosine below
    APART_COSINE with each) stays a theme of its own rather than being forced into one.
-3. Each group is named from its works' keywords and titles (``names``), or, when the journal
+3. Each group is named from its works' keywords and titles, among the phrases the library's
+   authors use as keywords (``names``, ``field``), or, when the journal
    supplies a vocabulary (its profile's `themes = FILE`), by the journal's lens that fits it,
    where one does (cosine of the lens to the group's centroid at least LENS_FIT).
 4. Themes run from the largest to the smallest, a work kept apart last; works within a theme
