@@ -24,9 +24,11 @@ from vissue.evaluate.themes import theme_agreement
 from vissue.issue import IssueWork, Theme
 from vissue.library.store import Library
 from vissue.search.index import SearchIndex
-from vissue.search.semantic import SentenceTransformerEmbedder
+from vissue.search.semantic import SentenceTransformerEmbedder, unit_rows
 from vissue.text import fold
 from vissue.themes.assign import assign_themes, load_vocabulary, theme_sizes
+from vissue.themes.field import FieldVocabulary, library_field
+from vissue.themes.names import DIVIDED, FIELD_MIN, name_groups
 from vissue.themes.similarity import reference_key
 from vissue.themes.words import place_words, plural_stems
 
@@ -39,14 +41,16 @@ def embedder() -> SentenceTransformerEmbedder:
 class Case:
     """Works of the library with their vectors and cited references, and the group each belongs to."""
 
-    def __init__(self, name: str, library: Library, index: SearchIndex, ids: list[int], groups: list[str | None]):
+    def __init__(self, name: str, library: Library, index: SearchIndex, ids: list[int], groups: list[str | None],
+                 field: FieldVocabulary):
         stored = [library.get(str(i)) for i in ids]
-        self.name, self.groups = name, groups
+        self.name, self.groups, self.field = name, groups, field
         self.works = [IssueWork.from_stored(s) for s in stored]
         self.vectors = index.vectors(ids)
         self.references = [list(s.work.references) for s in stored]
 
     def themes(self, embedder: SentenceTransformerEmbedder, **options) -> list[Theme]:
+        options.setdefault("field", self.field)
         return assign_themes(self.works, self.vectors, embedder=embedder, references=self.references, **options)
 
     def ari(self, themes: list[Theme]) -> float:
@@ -65,17 +69,18 @@ def cases(seed_library: Path, embedder: SentenceTransformerEmbedder) -> dict[str
     mix = json.loads(shared_path("dev-cases", "theme-mix.json").read_text(encoding="utf-8"))
     with Library(seed_library) as library:
         index = SearchIndex.open(library, embedder)
+        field = library_field(library)
         selected = [s["id"] for s in evaluate(library, index, gold)["selected"]]
         theme_of = {i: a["theme"] for a, i in zip(gold.articles, match_gold(library, gold), strict=True)}
-        found = {"seed": Case("seed", library, index, selected, [theme_of.get(i) for i in selected])}
+        found = {"seed": Case("seed", library, index, selected, [theme_of.get(i) for i in selected], field)}
         mix_ids = [library.get(w["wos_ut"]).id for w in mix["works"]]
         mix_groups = [w["group"] for w in mix["works"]]
-        found["mix"] = Case("mix", library, index, mix_ids, mix_groups)
+        found["mix"] = Case("mix", library, index, mix_ids, mix_groups, field)
         for name in sorted(set(mix_groups)):
             ids = [i for i, g in zip(mix_ids, mix_groups, strict=True) if g == name]
             centre = index.vectors(ids).mean(axis=0)
             stranger = int(index.vector_top(-centre, 1)[0][0])  # the nearest to its opposite
-            found[name] = Case(name, library, index, [*ids, stranger], [name] * len(ids) + ["stranger"])
+            found[name] = Case(name, library, index, [*ids, stranger], [name] * len(ids) + ["stranger"], field)
     return found
 
 
@@ -114,8 +119,34 @@ def test_themes_cover_the_works_and_are_named_from_them(cases: dict[str, Case], 
             assert not {w for part in words for w in re.findall(r"[a-z0-9]+", fold(part))} & places, theme.label
             assert _own_words(theme, case.works), (case.name, theme.label)
             assert theme.lens is None and theme.rationale
-        if case.name == "seed":  # same input, same output
+        if case.name == "seed":  # same input, same output; named from the works' own keywords without a library's
             assert [asdict(t) for t in themes] == [asdict(t) for t in case.themes(embedder)]
+            assert all(_own_words(t, case.works) for t in case.themes(embedder, field=None))
+
+
+def _uses(works: list[IssueWork], phrase: str) -> int:
+    key = f" {' '.join(plural_stems(phrase))} "
+    return sum(key in " " + " ".join(plural_stems(f"{w.title} ; {' ; '.join(w.keywords)} ; {w.abstract or ''}")) + " "
+               for w in works)
+
+
+def test_names_are_the_fields_words_and_tell_the_issues_apart(cases: dict[str, Case], embedder) -> None:
+    """The mix's seven issues, each named against the other six: every phrase of a name is one
+    the library's authors use as a keyword, it is used by a larger share of the issue's works
+    than of the others', the names differ, and 'A and B' only where the issue divides."""
+    mix = cases["mix"]
+    issues = sorted(set(mix.groups))
+    rows = [[i for i, g in enumerate(mix.groups) if g == issue] for issue in issues]
+    groups = [[mix.works[i] for i in row] for row in rows]
+    names = name_groups(groups, embedder, [unit_rows(mix.vectors[row].mean(axis=0)) for row in rows], mix.field)
+    assert len({fold(n.label) for n in names}) == len(names), [n.label for n in names]
+    for issue, group, name in zip(issues, groups, names, strict=True):
+        others = [w for w in mix.works if all(w is not x for x in group)]
+        for term in name.terms:
+            assert mix.field.uses(" ".join(plural_stems(term))) >= FIELD_MIN, (issue, term)
+            assert _uses(group, term) / len(group) > _uses(others, term) / len(others), (issue, term)
+        if len(name.terms) == 2:
+            assert _uses(group, name.terms[0]) <= DIVIDED * len(group), (issue, name.label)
 
 
 def test_a_stranger_is_kept_apart(cases: dict[str, Case], embedder) -> None:

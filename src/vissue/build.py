@@ -25,6 +25,7 @@ from .search.index import SearchIndex
 from .search.retrieve import Candidate, SearchSettings, resolve_journal, retrieve
 from .search.selection import POOL, select
 from .themes.assign import assign_themes, load_vocabulary
+from .themes.field import library_field
 
 #: What `vissue build -o DIR` writes: file name -> render format.
 OUTPUTS = {
@@ -120,7 +121,8 @@ def build_issue(
     vocabulary = load_vocabulary(profile.themes if profile else None)
     themes = assign_themes(works, index.vectors([w.id for w in works]), embedder=index.embedder,
                            count=options.themes, names=options.theme_names or None, vocabulary=vocabulary,
-                           references=[library.get(str(w.id)).work.references for w in works])
+                           references=[library.get(str(w.id)).work.references for w in works],
+                           field=library_field(library))
     theme_of = {work_id: theme.id for theme in themes for work_id in theme.works}
     for work in works:
         work.theme = theme_of.get(work.id)

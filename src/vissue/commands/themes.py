@@ -14,6 +14,7 @@ from ..issue import IssueWork
 from ..library.store import Library, StoredWork
 from ..search.semantic import Embedder, EmbeddingCache, hash_text, work_text
 from ..themes.assign import MAX_THEMES, MIN_THEMES, assign_themes, load_vocabulary
+from ..themes.field import library_field
 
 
 def work_vectors(library: Library, embedder: Embedder, stored: list[StoredWork]) -> np.ndarray:
@@ -73,9 +74,10 @@ def themes_command(ctx: click.Context, identifiers: tuple[str, ...], count: int 
                              f" each theme needs at least one work; give --themes {len(stored)} or fewer")
         embedder = SentenceTransformerEmbedder()
         vectors = work_vectors(library, embedder, stored)
+        field = library_field(library)
     works = [IssueWork.from_stored(s) for s in stored]
     themes = assign_themes(works, vectors, embedder=embedder, count=count, names=list(names) or None,
-                           vocabulary=lenses, references=[s.work.references for s in stored])
+                           vocabulary=lenses, references=[s.work.references for s in stored], field=field)
     by_id = {w.id: w for w in works}
     if as_json:
         theme_of = {i: t.id for t in themes for i in t.works}

@@ -25,6 +25,7 @@ from ..library.store import Library
 from ..search.index import SearchIndex
 from ..search.retrieve import SearchSettings
 from ..themes.assign import assign_themes
+from ..themes.field import library_field
 from .gold import Gold, evaluate, load_gold, match_gold
 
 #: The figures averaged over the selection cases, in the order they are printed.
@@ -91,7 +92,8 @@ def evaluate_theme_mix(library: Library, index: SearchIndex, path: Path, data: d
     stored = [library.get(str(i)) for i in ids]
     works = [IssueWork.from_stored(s) for s in stored]
     themes = (assign_themes(works, index.vectors(ids), embedder=index.embedder,
-                            references=[s.work.references for s in stored]) if works else [])
+                            references=[s.work.references for s in stored],
+                            field=library_field(library)) if works else [])
     theme_of = {w: t.id for t in themes for w in t.works}
     scored = [i for i in ids if i in theme_of]
     ari = (round(float(adjusted_rand_score([group_of[i] for i in scored], [theme_of[i] for i in scored])), 4)

@@ -8,7 +8,8 @@
    for ten works (one theme for every two works at most, and at most max(6, n / 4)), or
    exactly `count` (``groups``). A work like none of its group's other works (cosine below
    APART_COSINE with each) stays a theme of its own rather than being forced into one.
-3. Each group is named from its works' keywords and titles (``names``), or, when the journal
+3. Each group is named from its works' keywords and titles, among the phrases the library's
+   authors use as keywords (``names``, ``field``), or, when the journal
    supplies a vocabulary (its profile's `themes = FILE`), by the journal's lens that fits it,
    where one does (cosine of the lens to the group's centroid at least LENS_FIT).
 4. Themes run from the largest to the smallest, a work kept apart last; works within a theme
@@ -29,8 +30,9 @@ from ..errors import InputError
 from ..issue import IssueWork, Theme
 from ..search.semantic import Embedder, unit_rows
 from ..text import fold
+from .field import FieldVocabulary
 from .groups import APART_COSINE, group_works, keep_apart
-from .names import name_group
+from .names import name_groups
 from .similarity import Similarity, work_similarity
 from .vocabulary import Vocabulary, load_vocabulary
 from .words import GENERIC, plural_stems
@@ -56,12 +58,15 @@ def assign_themes(
     names: list[str] | None = None,
     vocabulary: Vocabulary | None = None,
     references: list[list[str]] | None = None,
+    field: FieldVocabulary | None = None,
 ) -> list[Theme]:
     """Group the works into named themes.
 
     vectors: the works' unit-length embeddings, row i for works[i]. count: exactly this many
     themes. names: the themes' names, in the user's order; vissue assigns the works.
     references: each work's cited references (the library's `Work.references`), if known.
+    field: the library's keywords (`library_field(library)`), the vocabulary names
+    are drawn from; without it, the keywords of the works given.
 
     Example:
 
@@ -105,8 +110,7 @@ def assign_themes(
     groups = [groups[g] for g in order]
     centroids = [centroids[g] for g in order]
     lenses = _lens_names(centroids, vocabulary, embedder) if vocabulary else {}
-    named = [name_group([works[i] for i in group], [works[i] for i in range(n) if i not in group], embedder, centroid)
-             for group, centroid in zip(groups, centroids, strict=True)]
+    named = name_groups([[works[i] for i in group] for group in groups], embedder, centroids, field)
     labels = [lenses[g][0].label if g in lenses else name.label for g, name in enumerate(named)]
     themes = []
     for number, (group, name) in enumerate(zip(groups, named, strict=True)):

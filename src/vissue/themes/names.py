@@ -1,15 +1,23 @@
-"""Naming a group of works as an editor would: a short noun phrase from their own words.
+"""Naming a group of works as an editor would: a short noun phrase of the field's own words.
 
-    name_group(group, others, embedder)   # Name('party systems and parliaments', terms, support)
+    name_groups(groups, embedder, centroids, field)   # [Name('oil', terms, support), ...]
 
-Candidates are the works' keywords and the phrases of their titles (one to three words that
-neither start nor end on a function word, hold no place name and no number), and two- and
-three-word phrases of their abstracts. A candidate scores by the share of the group's works
-that use it (title, keywords or abstract) less half the share of the other works that do (the
-issue's subject may name a theme, but what sets the group apart names it better), with a small
-preference for keywords and titles; the best few are then read by meaning: each gains its
-cosine to the group's centroid. The name is the best phrase, joined by a second that shares no
-word with it and speaks for works the first does not ("A and B").
+Candidates are the works' keywords and every shorter phrase inside them ('transnational oil
+companies' gives 'oil companies', 'oil' and 'companies'), and the phrases of their titles (one
+to three words that neither start nor end on a function word, hold no place name and no
+number). A candidate names a theme only when the field uses it: at least FIELD_MIN works of
+the library give it as a keyword (``field``); a phrase one author coined names no theme.
+Without such a candidate, every candidate may name it.
+
+A candidate is read as a test that tells the group's works from the others: its score is the
+harmonic mean (F1) of the share of the group's works that use it (in a title or keywords; in
+the abstract only, ABSTRACT_SHARE of a work) and the share of the works using it that are in
+the group. A broad phrase that speaks for all the group's works ('regimes') outscores a narrow
+one that speaks for one, and a word every theme uses ('politics') names none. The best few are
+then read by meaning: each gains MEANING_WEIGHT times its cosine to the group's centroid. The
+name is the best phrase, joined by a second ("A and B") only when the works divide between
+them: the first speaks for at most DIVIDED of the group, the second shares no word with it and
+speaks for works it leaves out.
 """
 
 from __future__ import annotations
@@ -23,15 +31,14 @@ import numpy as np
 from ..issue import IssueWork
 from ..search.semantic import Embedder, unit_rows
 from ..text import fold
+from .field import FieldVocabulary, field_vocabulary
 from .words import GENERIC, WORD, place_words, plural_stems
 
-ORIGIN_BONUS = {"keyword": 0.3, "title": 0.2, "abstract": 0.0}
-OUTSIDE_WEIGHT = 0.5
 ABSTRACT_SHARE = 0.5  # a work using the phrase in its abstract only counts half
-PHRASE_BONUS = 0.0  # a word more (up to three): measured, no gain (benchmarks/themes_quality.py)
-SECOND_SHARE = 0.6  # a second phrase joins the name when it scores this share of the first's
+FIELD_MIN = 3  # works of the library that give a phrase as a keyword, for it to name a theme
+DIVIDED = 0.5  # a second phrase joins the name only when the first speaks for at most half the works
 SHORTLIST = 10
-MEANING_WEIGHT = 0.5  # the shortlist is read by the cosine of each phrase to the group's centre
+MEANING_WEIGHT = 1.0  # the shortlist is read by the cosine of each phrase to the group's centre (0.5-2 measured)
 _LOOSE = frozenset({"in", "on", "at", "to", "for", "from", "by", "with", "as", "into", "and", "or"})
 MAX_WORDS = 5  # a name of two phrases stays this short
 _SEGMENT = re.compile(r"[:;,.?!()\[\]\"“”‘’]|\s[-–—]\s")
@@ -72,9 +79,13 @@ def _phrases(work: IssueWork, places: frozenset[str]) -> list[tuple[str, str, st
         return [w if w in acronyms else w.lower() for w in words]
 
     for keyword in work.keywords:
-        words = keyword.split()
-        if 1 <= len(words) <= 4:
-            take(case(words), "keyword")
+        if keyword.isupper():  # indexers' keywords in capitals join words by hyphens: 'ORGANIZED-CRIME'
+            keyword = keyword.replace("-", " ")
+        words = case(keyword.split())
+        if len(words) <= 4:  # 'checks and balances' stays whole: 'balances' is not what it says
+            for size in [len(words)] if "and" in words else range(1, len(words) + 1):
+                for at in range(len(words) - size + 1):
+                    take(words[at: at + size], "keyword")
     for text, origin, sizes in ((work.title or "", "title", (1, 2, 3)), (work.abstract or "", "abstract", (2, 3))):
         for segment in _SEGMENT.split(text):
             words = case([w for w in re.findall(r"[\w'’-]+", segment) if WORD.search(fold(w))])
@@ -89,9 +100,44 @@ def _stem_text(work: IssueWork, *, abstract: bool = True) -> str:
     return " " + " ".join(plural_stems(" ; ".join(fields))) + " "
 
 
-def name_group(group: list[IssueWork], others: list[IssueWork], embedder: Embedder,
-               centroid: np.ndarray) -> Name:
-    """The group's name (module docstring); centroid: the unit mean of its works' embeddings."""
+@dataclass
+class _Draft:
+    """A group's candidates read by their words, before their meaning is read."""
+    candidates: dict[str, _Candidate]
+    inside: list[str]  # each of the group's works as stem text
+    support: dict[str, int]  # phrase -> the group's works that use it
+    score: dict[str, float]  # phrase -> its score by words (module docstring)
+    shortlist: list[str]
+
+
+def name_groups(groups: list[list[IssueWork]], embedder: Embedder, centroids: list[np.ndarray],
+                field: FieldVocabulary | None = None) -> list[Name]:
+    """Each group's name (module docstring), the other groups' works being what sets it apart.
+
+    centroids: the unit mean of each group's embeddings. field: the library's keywords
+    (`library_field(library)`); without it, the keywords of the works given. The
+    candidate phrases of all groups are embedded in one batch.
+    """
+    works = [w for group in groups for w in group]
+    if field is None:
+        field = field_vocabulary({"keywords": w.keywords} for w in works)
+    drafts = [_draft(group, [w for w in works if all(w is not x for x in group)], field) for group in groups]
+    surfaces = sorted({_surface(d.candidates[k]) for d in drafts if d for k in d.shortlist})
+    vectors = unit_rows(np.asarray(embedder.embed(surfaces), dtype=np.float32)) if surfaces else None
+    row = {s: i for i, s in enumerate(surfaces)}
+    names = []
+    for group, draft, centroid in zip(groups, drafts, centroids, strict=True):
+        if draft is None:
+            names.append(Name(group[0].title or "untitled", [], {}))
+            continue
+        meaning = vectors[[row[_surface(draft.candidates[k])] for k in draft.shortlist]] @ np.asarray(
+            centroid, dtype=np.float32)
+        value = {k: draft.score[k] + MEANING_WEIGHT * float(m) for k, m in zip(draft.shortlist, meaning, strict=True)}
+        names.append(_name(draft, sorted(draft.shortlist, key=lambda k: (-value[k], k)), len(group)))
+    return names
+
+
+def _draft(group: list[IssueWork], others: list[IssueWork], field: FieldVocabulary) -> _Draft | None:
     places = place_words()
     candidates: dict[str, _Candidate] = {}
     rank = {"keyword": 0, "title": 1, "abstract": 2}
@@ -104,48 +150,44 @@ def name_group(group: list[IssueWork], others: list[IssueWork], embedder: Embedd
             if rank[origin] < rank[entry.origin]:
                 entry.origin = origin
     if not candidates:
-        return Name(group[0].title or "untitled", [], {})
+        return None
     inside = [_stem_text(w) for w in group]
     headline = [_stem_text(w, abstract=False) for w in group]
     outside = [_stem_text(w) for w in others]
     support = {k: sum(f" {k} " in t for t in inside) for k in candidates}
     spread = {k: sum(f" {k} " in t for t in outside) for k in candidates}
     named = {k: sum(f" {k} " in t for t in headline) for k in candidates}
-    needed = min(2, len(group))
-
-    def score(key: str) -> float:
+    score = {}
+    for key in candidates:
         # a phrase in a title or keywords speaks for a work more than one in its abstract
-        share = (named[key] + ABSTRACT_SHARE * (support[key] - named[key])) / len(group)
-        rest = spread[key] / len(others) if others else 0.0
-        words = min(key.count(" ") + 1, 3)
-        return share - OUTSIDE_WEIGHT * rest + ORIGIN_BONUS[candidates[key].origin] + PHRASE_BONUS * (words - 1)
-
+        used = named[key] + ABSTRACT_SHARE * (support[key] - named[key])
+        share, precision = used / len(group), used / (used + spread[key]) if used else 0.0
+        score[key] = 2 * share * precision / (share + precision) if used else 0.0
+    needed = min(2, len(group))
     pool = [k for k in candidates if support[k] >= needed or (named[k] and candidates[k].origin != "abstract")]
-    phrases = [k for k in pool if " " in k]
-    ranked = sorted(phrases or pool, key=lambda k: (-score(k), k))  # a phrase names better than a word
-    shortlist = _distinct(ranked)[:SHORTLIST]
-    surfaces = [_surface(candidates[k]) for k in shortlist]
-    vectors = unit_rows(np.asarray(embedder.embed(surfaces), dtype=np.float32))
-    meaning = vectors @ np.asarray(centroid, dtype=np.float32)
-    value = {k: score(k) + MEANING_WEIGHT * float(m) for k, m in zip(shortlist, meaning, strict=True)}
-    order = sorted(shortlist, key=lambda k: (-value[k], k))
+    known = [k for k in pool if field.uses(k) >= FIELD_MIN]
+    ranked = sorted(known or pool, key=lambda k: (-score[k], k))
+    return _Draft(candidates, inside, support, score, _distinct(ranked)[:SHORTLIST])
+
+
+def _name(draft: _Draft, order: list[str], size: int) -> Name:
+    """The best phrase; 'A and B' when the works divide between it and a second one."""
     first = order[0]
     terms = [first]
-    covered = {i for i, t in enumerate(inside) if f" {first} " in t}
+    covered = {i for i, t in enumerate(draft.inside) if f" {first} " in t}
     for key in order[1:]:
+        if len(covered) > DIVIDED * size:
+            break  # the first phrase speaks for the group: no 'A and B'
         if set(key.split()) & set(first.split()):
             continue
-        adds = {i for i, t in enumerate(inside) if f" {key} " in t} - covered
-        if value[key] < SECOND_SHARE * value[first] and 2 * len(covered) > len(group):
-            break  # a weak second phrase only joins to speak for the works the first leaves out
         if len(first.split()) + len(key.split()) > MAX_WORDS or "and" in first.split() + key.split():
             continue  # short, and never 'A and B and C'
-        if adds or len(group) == 1:
+        if {i for i, t in enumerate(draft.inside) if f" {key} " in t} - covered or size == 1:
             terms.append(key)
             break
-    words = [_surface(candidates[k]) for k in terms]
+    words = [_surface(draft.candidates[k]) for k in terms]
     label = words[0] if len(words) == 1 else f"{words[0]} and {words[1]}"
-    return Name(label, [_surface(candidates[k]) for k in terms], {_surface(candidates[k]): support[k] for k in terms})
+    return Name(label, words, {w: draft.support[k] for w, k in zip(words, terms, strict=True)})
 
 
 def _distinct(keys: list[str]) -> list[str]:
@@ -162,4 +204,4 @@ def _surface(candidate: _Candidate) -> str:
     return max(sorted(candidate.surface), key=lambda s: candidate.surface[s])
 
 
-__all__ = ["Name", "name_group"]
+__all__ = ["Name", "name_groups"]

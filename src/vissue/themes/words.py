@@ -3,7 +3,7 @@
     plural_stems("Elections, Parties")   # ['election', 'party']
     place_words()                        # every folded word of a place name vissue knows
 
-Plural endings only: a full stemmer makes 'succession' match 'successful'.
+Plural endings and British spellings ('-isation') only: a full stemmer makes 'succession' match 'successful'.
 """
 
 from __future__ import annotations
@@ -29,7 +29,11 @@ GENERIC = frozenset(str.split(
 ))
 
 
+_BRITISH = re.compile(r"(?<=[a-z]{4})is(ation|ations|ing|e|es|ed)$")
+
+
 def _singular(word: str) -> str:
+    word = _BRITISH.sub(r"iz\1", word)  # 'securitisation' and 'securitization' are one word
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):

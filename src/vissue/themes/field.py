@@ -1,0 +1,55 @@
+"""The field's own vocabulary: the phrases a library's authors give as keywords, and how often.
+
+    field = library_field(library)   # FieldVocabulary of the whole library (kept while it is unchanged)
+    field.uses("oil")                # 27: works of the library with the keyword 'oil'
+
+Theme names are drawn from it (``names``): a phrase several authors of the library chose as a
+keyword is a name the field knows ('oil', 'civil society'); a phrase one author coined
+('compartmentalized ideology') is not. Counted from the data, over whatever library is open:
+no word list.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..library.store import Library
+from .words import plural_stems
+
+_KEPT: dict[str, FieldVocabulary] = {}  # library state -> its vocabulary (the last few)
+
+
+@dataclass(frozen=True)
+class FieldVocabulary:
+    counts: Counter[str]  # plural-folded keyword -> how many works give it
+    works: int  # how many works were counted
+
+    def uses(self, key: str) -> int:
+        """How many works give this plural-folded phrase (words space-joined) as a keyword."""
+        return self.counts.get(key, 0)
+
+
+def field_vocabulary(catalogue: Iterable[dict[str, Any]]) -> FieldVocabulary:
+    """Count each work's keywords once (plural-folded): catalogue entries have a 'keywords' list."""
+    counts: Counter[str] = Counter()
+    works = 0
+    for entry in catalogue:
+        works += 1
+        counts.update({" ".join(plural_stems(k)) for k in entry.get("keywords") or []} - {""})
+    return FieldVocabulary(counts, works)
+
+
+def library_field(library: Library) -> FieldVocabulary:
+    """The vocabulary of every work of the library, counted once for each state of it."""
+    state = library.state()
+    if state not in _KEPT:
+        if len(_KEPT) >= 4:
+            _KEPT.pop(next(iter(_KEPT)))
+        _KEPT[state] = field_vocabulary(library.catalogue())
+    return _KEPT[state]
+
+
+__all__ = ["FieldVocabulary", "field_vocabulary", "library_field"]
