@@ -26,7 +26,7 @@ from vissue.issue import (
     VirtualIssue,
 )
 from vissue.library.store import Library, StoredWork
-from vissue.render import FORMATS, citation_keys, ordered_works, render
+from vissue.render import FORMATS, citation_keys, heading, ordered_works, render
 from vissue.render.citations import close_style_names, plain, reference_list
 
 GOLD = ("seed", "kazakhstan-2022", "gold.json")
@@ -371,7 +371,7 @@ def test_html_page_content(seed_issue: VirtualIssue) -> None:
     # the themes in order, their works in order, DOI links where known
     headings = page.xpath("//section[@class='theme']/h3")
     assert [h.text_content().split("articles")[0] for h in headings] == [
-        f"{n}{t.label}{len(t.works)} " for n, t in enumerate(seed_issue.themes, 1)]
+        f"{n}{heading(t.label)}{len(t.works)} " for n, t in enumerate(seed_issue.themes, 1)]
     for theme, section in zip(seed_issue.themes, page.xpath("//section[@class='theme']"), strict=True):
         titles = [a.text_content() for a in section.xpath(".//article/h4")]
         assert titles == [seed_issue.work(i).title for i in theme.works]
@@ -495,7 +495,7 @@ def test_markdown_content(seed_issue: VirtualIssue) -> None:
     lines = text.splitlines()
     assert lines[0] == "# Kazakhstan in crisis: a virtual issue"
     assert [line[4:] for line in lines if line.startswith("### ")] == [
-        f"{n}. {t.label}" for n, t in enumerate(seed_issue.themes, 1)]
+        f"{n}. {heading(t.label)}" for n, t in enumerate(seed_issue.themes, 1)]
     assert f"#### [Elite preferences and transparency promotion in Kazakhstan](https://doi.org/{OGE_DOI})" in lines
     assert "#### Active resistance to democratic diffusion" in lines  # no DOI: no link
     assert "![Demonstrators march on the central square of Aktobe, Kazakhstan, January 4, 2022.](aktobe.svg)" in lines

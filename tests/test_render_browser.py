@@ -12,6 +12,7 @@ import pytest
 from conftest import ROOT, shared_path
 from test_render import GOLD, OGE_DOI, build_seed_issue
 from vissue.issue import VirtualIssue
+from vissue.render import heading as heading_text
 from vissue.render import render
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -62,7 +63,7 @@ def test_page_shows_editorial_themes_figures_and_list(browser: Any, page_file: P
         # the themes and their works
         for theme in page_issue.themes:
             heading = page.locator(f"#theme-{theme.id}-heading")
-            assert heading.is_visible() and theme.label in heading.inner_text()
+            assert heading.is_visible() and heading_text(theme.label) in heading.inner_text()
             assert page.locator(f"#theme-{theme.id} article.work").count() == len(theme.works)
         oge = next(w for w in page_issue.works if w.ids.get("doi") == OGE_DOI)
         link = page.locator(f"#work-{oge.id} h4 a")

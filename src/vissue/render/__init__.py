@@ -180,12 +180,18 @@ class ThemeGroup:
     number: int  # 1-based, in the order of the argument
 
 
+def heading(label: str) -> str:
+    """A theme's name as a heading: its first letter a capital ('oil' -> 'Oil'; 'CSTO' stays)."""
+    return label[:1].upper() + label[1:]
+
+
 def theme_groups(issue: VirtualIssue) -> list[ThemeGroup]:
-    """The works theme by theme; works no theme lists come last under 'Further works'."""
+    """The works theme by theme, each under its name as a heading; works no theme lists come
+    last under 'Further works'."""
     groups: list[ThemeGroup] = []
     listed: set[int] = set()
     for n, theme in enumerate(issue.themes, 1):
-        groups.append(ThemeGroup(theme.id, theme.label, _theme_works(issue, theme), n))
+        groups.append(ThemeGroup(theme.id, heading(theme.label), _theme_works(issue, theme), n))
         listed.update(theme.works)
     rest = [w for w in issue.works if w.id not in listed]
     if rest:
