@@ -7,8 +7,6 @@ artifacts/screenshots/web-*.png."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, serving
 from test_web_api import CPCS, IMG, SCRIPT, XSS_DOI_2, add_hostile_records, copy_library, gold
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -36,29 +34,13 @@ def server(browser: Any, seed_library: Path, tmp_path_factory: pytest.TempPathFa
     search index is ready; stopped after the module."""
     folder = copy_library(seed_library, tmp_path_factory.mktemp("web-browser") / "library")
     add_hostile_records(folder)
-    process = subprocess.Popen([sys.executable, "-m", "vissue", "--library", str(folder), "serve", "--port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        found = re.search(r"at (http://127\.0\.0\.1:\d+)/", line)
-        assert found, f"vissue serve printed: {line!r}"
-        url = found.group(1)
+    with serving(folder) as (url, process):
         deadline = time.monotonic() + 600
         while httpx.get(f"{url}/api/status", timeout=10).json()["index"] != "ready":
             assert process.poll() is None, "vissue serve stopped"
             assert time.monotonic() < deadline, "the search index did not load in 10 minutes"
             time.sleep(0.5)
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-        if process.stdout is not None:
-            process.stdout.close()
 
 
 class Editor:

@@ -8,8 +8,6 @@ navigates, once as a no-cors fetch. Nothing may change."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -19,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from conftest import serving
 from test_web_hostile import small_library
 
 FORGED = "A" * 43
@@ -42,23 +41,8 @@ fetch("{target}/issues/1/change", {{method: "POST", mode: "no-cors", credentials
 @pytest.fixture(scope="module")
 def server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = small_library(tmp_path_factory.mktemp("csrf") / "library")
-    process = subprocess.Popen([sys.executable, "-m", "vissue", "--library", str(folder), "serve", "--port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        found = re.search(r"at (http://127\.0\.0\.1:\d+)/", line)
-        assert found, f"vissue serve printed: {line!r}"
-        yield found.group(1)
-    finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-        if process.stdout is not None:
-            process.stdout.close()
+    with serving(folder) as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="module")
