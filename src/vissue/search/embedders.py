@@ -25,6 +25,7 @@ import numpy as np
 
 from ..errors import VissueError
 from .semantic import (
+    MAX_TOKENS,
     MODEL_PACKAGE,
     Embedder,
     SentenceTransformerEmbedder,
@@ -33,7 +34,6 @@ from .semantic import (
     unit_rows,
 )
 
-MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json): longer texts are cut
 DEVICES = ("cpu", "cuda")
 
 
@@ -221,6 +221,11 @@ class StaticEmbedder:
 
 EMBEDDERS: dict[str, Callable[[str], Embedder]] = {
     "minilm": lambda device: SentenceTransformerEmbedder(device=device),
+    "minilm-bf16": lambda device: SentenceTransformerEmbedder(device=device, precision="bf16"),
+    "minilm-bf16-192": lambda device: SentenceTransformerEmbedder(device=device, precision="bf16", max_tokens=192),
+    "minilm-bf16-160": lambda device: SentenceTransformerEmbedder(device=device, precision="bf16", max_tokens=160),
+    "minilm-bf16-128": lambda device: SentenceTransformerEmbedder(device=device, precision="bf16", max_tokens=128),
+    "minilm-onnx-int8-192": lambda device: OnnxEmbedder(quantize=True, device=device, max_tokens=192),
     "minilm-onnx": lambda device: OnnxEmbedder(quantize=False, device=device),
     "minilm-onnx-int8": lambda device: OnnxEmbedder(quantize=True, device=device),
     "minilm-onnx-int8-128": lambda device: OnnxEmbedder(quantize=True, device=device, max_tokens=128),

