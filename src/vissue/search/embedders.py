@@ -37,6 +37,7 @@ from .semantic import (
 )
 
 DEVICES = ("cpu", "cuda")
+ONNX_EXPORT = "fused-attention"  # in the derived folder's name: a changed export is made anew
 
 
 def model_cache_dir() -> Path:
@@ -73,13 +74,28 @@ def _derived(name: str, make: Callable[[Path], None]) -> Path:
 
 # -- ONNX Runtime -----------------------------------------------------------------------------
 
+def _bundled_network(**options: Any) -> Any:
+    """The bundled model's transformer (transformers' BertModel), in eval mode, loaded quietly."""
+    from transformers import AutoModel
+    from transformers.utils import logging as transformers_logging
+
+    bars = transformers_logging.is_progress_bar_enabled()
+    transformers_logging.disable_progress_bar()
+    try:
+        return AutoModel.from_pretrained(str(bundled_model_path()), local_files_only=True, **options).eval()
+    finally:
+        if bars:
+            transformers_logging.enable_progress_bar()
+
+
 def export_onnx(folder: Path, *, quantize: bool) -> None:
     """Write model.onnx (and tokenizer.json) of the bundled model into folder."""
     import torch
-    from transformers import AutoModel
 
     source = bundled_model_path()
-    network = AutoModel.from_pretrained(str(source), local_files_only=True).eval()
+    # Eager attention traces to the pattern onnxruntime fuses into one Attention operator (and
+    # QAttention once quantised); the SDPA form stays a dozen small operators: 1.3x against 2x.
+    network = _bundled_network(attn_implementation="eager")
 
     class HiddenStates(torch.nn.Module):
         def __init__(self, inner: Any) -> None:
@@ -147,7 +163,7 @@ class OnnxEmbedder:
         except ImportError as e:
             raise VissueError(f"the {self.name} embedder needs onnxruntime: pip install onnxruntime") from e
         model = SentenceTransformerEmbedder.name + ("-onnx-int8" if self.quantize else "-onnx")
-        folder = _derived(model, lambda f: export_onnx(f, quantize=self.quantize))
+        folder = _derived(f"{model}-{ONNX_EXPORT}", lambda f: export_onnx(f, quantize=self.quantize))
         providers = ["CPUExecutionProvider"]
         if self.device.startswith("cuda"):
             if "CUDAExecutionProvider" not in onnxruntime.get_available_providers():
@@ -193,10 +209,9 @@ def convert_openvino(folder: Path) -> None:
 
     import openvino
     import torch
-    from transformers import AutoModel
 
     source = bundled_model_path()
-    network = AutoModel.from_pretrained(str(source), local_files_only=True).eval()
+    network = _bundled_network()
     example = torch.ones((2, 16), dtype=torch.long)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the tracer's notes on control flow
