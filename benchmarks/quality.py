@@ -1,6 +1,6 @@
 """Quality on every dev case and the seed, in one run: vissue's defaults beside plain baselines.
 
-    python benchmarks/quality.py --library DIR [--cases DIR_OR_FILE ...] [--markdown]
+    python benchmarks/quality.py --library DIR [--cases DIR_OR_FILE ...] [--embedder NAME] [--markdown]
 
 The library is the one the checks use: the WoS export plus the seed's RIS file. For each
 selection case (../shared/data/dev-cases/*.json and the seed's gold.json) and each method:
@@ -30,10 +30,10 @@ from vissue.brief.event import brief_from_text
 from vissue.evaluate.gold import Gold, gold_venues, load_gold, match_gold, ndcg
 from vissue.evaluate.suite import case_paths, evaluate_theme_mix, is_theme_mix
 from vissue.library.store import Library
+from vissue.search.embedders import DEFAULT_EMBEDDER, EMBEDDERS, make_embedder
 from vissue.search.index import SearchIndex
 from vissue.search.retrieve import SearchSettings, event_vector, retrieve
 from vissue.search.selection import POOL, select
-from vissue.search.semantic import SentenceTransformerEmbedder
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 CASES = [SHARED / "dev-cases", SHARED / "seed" / "kazakhstan-2022" / "gold.json"]
@@ -103,10 +103,12 @@ def main() -> None:
     parser.add_argument("--library", type=Path, required=True)
     parser.add_argument("--cases", type=Path, nargs="+", default=CASES)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument("--embedder", choices=list(EMBEDDERS), default=DEFAULT_EMBEDDER,
+                        help=f"the vectors' model (default {DEFAULT_EMBEDDER}, vissue's default)")
     args = parser.parse_args()
     started = time.perf_counter()
     with Library(args.library) as library:
-        index = SearchIndex.open(library, SentenceTransformerEmbedder())
+        index = SearchIndex.open(library, make_embedder(args.embedder))
         selections: dict[str, dict[str, dict[str, float]]] = {}
         mixes: dict[str, dict[str, float | None]] = {}
         for path in case_paths(args.cases):
@@ -119,7 +121,7 @@ def main() -> None:
 
     names = list(selections)
     dev = [n for n in names if n != "kazakhstan-2022"]
-    print(f"## Retrieval: recall@20 per case ({library_note(args.library)})\n")
+    print(f"## Retrieval: recall@20 per case ({library_note(args.library)}, {args.embedder})\n")
     print("| method | " + " | ".join(names) + f" | **mean of {len(dev)} dev** |")
     print("|---" * (len(names) + 2) + "|")
     for method in METHODS:

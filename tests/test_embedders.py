@@ -7,7 +7,14 @@ import pytest
 
 from test_semantic import wos_works
 from vissue.errors import VissueError
-from vissue.search.embedders import OnnxEmbedder, choose_embedder, library_embedder, make_embedder
+from vissue.search.embedders import (
+    DEFAULT_EMBEDDER,
+    OnnxEmbedder,
+    OpenVinoEmbedder,
+    choose_embedder,
+    library_embedder,
+    make_embedder,
+)
 from vissue.search.semantic import SentenceTransformerEmbedder, work_text
 
 
@@ -18,7 +25,12 @@ def test_embedders_by_name_and_the_library_s_choice(tmp_path):
         make_embedder("bert")
     with pytest.raises(VissueError, match="no device called 'tpu'"):
         make_embedder("minilm", device="tpu")
-    assert library_embedder(tmp_path).name == "all-MiniLM-L6-v2"  # nothing chosen yet
+    with pytest.raises(VissueError, match=r"runs on the CPU only; for --device cuda choose .* --embedder minilm"):
+        make_embedder("minilm-openvino", device="cuda")
+    assert make_embedder("minilm-bf16-128").name == "all-MiniLM-L6-v2-bf16-128"  # cached apart from minilm's
+    with pytest.raises(VissueError, match="no precision called 'fp8'"):
+        SentenceTransformerEmbedder(precision="fp8")
+    assert library_embedder(tmp_path).name == make_embedder(DEFAULT_EMBEDDER).name  # nothing chosen yet
     choose_embedder(tmp_path, "minilm-static")
     assert library_embedder(tmp_path).name == "all-MiniLM-L6-v2-static-256"
     (tmp_path / "search.json").write_text("{broken")
@@ -34,7 +46,7 @@ def test_the_int8_model_is_made_offline_from_the_bundled_one_and_agrees_with_it(
     texts = [work_text(w) for w in wos_works("wos_res0001to0500_230316.txt") if w.abstract][:16]
     fast = OnnxEmbedder(quantize=True)
     vectors = fast.embed(texts)
-    assert [p.name for p in (tmp_path / "models").iterdir()] == ["all-MiniLM-L6-v2-onnx-int8-0.1.0"]
+    assert [p.name for p in (tmp_path / "models").iterdir()] == ["all-MiniLM-L6-v2-onnx-int8-fused-attention-0.1.0"]
     assert vectors.shape == (16, 384) and vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     reference = SentenceTransformerEmbedder().embed(texts)
@@ -44,3 +56,23 @@ def test_the_int8_model_is_made_offline_from_the_bundled_one_and_agrees_with_it(
     # batch, so a text's vector moves a little with its batch-mates (not bit for bit as fp32).
     again = OnnxEmbedder(quantize=True).embed(texts[:3])
     assert np.sum(again * vectors[:3], axis=1).min() > 0.99
+
+
+@pytest.mark.slow
+def test_the_openvino_model_is_made_offline_and_gives_the_fp32_model_s_vectors(tmp_path, monkeypatch):
+    """The default embedder: converted on first use into the model cache (seconds), then loaded;
+    on real abstracts (and a title alone) its vectors are the float32 model's to 1e-3 of cosine
+    whatever the batch, in the order of the texts, and the same text gives the same vector."""
+    monkeypatch.setenv("VISSUE_MODEL_CACHE", str(tmp_path / "models"))
+    works = wos_works("wos_res0001to0500_230316.txt")
+    texts = [*[work_text(w) for w in works if w.abstract][:20], works[0].title]
+    fast = OpenVinoEmbedder(batch_size=4)  # several requests in flight: rows must come back in order
+    vectors = fast.embed(texts)
+    assert [p.name for p in (tmp_path / "models").iterdir()] == ["all-MiniLM-L6-v2-openvino-0.1.0"]
+    assert vectors.shape == (21, 384) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    reference = SentenceTransformerEmbedder().embed(texts)
+    cosines = np.sum(vectors * reference, axis=1)
+    assert cosines.min() > 0.999, cosines
+    again = OpenVinoEmbedder().embed([texts[5], texts[0]])
+    assert np.sum(again * vectors[[5, 0]], axis=1).min() > 0.9999

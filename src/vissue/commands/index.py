@@ -7,13 +7,20 @@ import time
 import click
 
 from ..cli import cli, handle_errors, open_library, out, print_json
-from ..search.embedders import DEVICES, EMBEDDERS, choose_embedder, library_embedder
+from ..search.embedders import (
+    DEFAULT_EMBEDDER,
+    DEVICES,
+    EMBEDDERS,
+    choose_embedder,
+    library_embedder,
+)
 from ..search.index import index_folder
 
 
 @cli.command("index")
 @click.option("--embedder", "embedder_name", type=click.Choice(list(EMBEDDERS)),
-              help="Embed the works with this model from now on (kept in the library; default minilm).")
+              help=f"Embed the works with this model from now on (kept in the library; default {DEFAULT_EMBEDDER};"
+                   " minilm for --device cuda).")
 @click.option("--device", default="cpu", show_default=True,
               help=f"Where the model runs: {', '.join(DEVICES)} (cuda:N for the Nth GPU).")
 @click.option("--rebuild", is_flag=True, help="Rebuild the main index even when it is current.")
