@@ -21,7 +21,7 @@ from vissue.search.semantic import SentenceTransformerEmbedder, work_text
 def test_embedders_by_name_and_the_library_s_choice(tmp_path):
     assert make_embedder("minilm").name == "all-MiniLM-L6-v2"
     assert make_embedder("minilm-onnx-int8").name == "all-MiniLM-L6-v2-onnx-int8"
-    with pytest.raises(VissueError, match=r"no embedder called 'bert'; choose one of minilm, minilm-onnx"):
+    with pytest.raises(VissueError, match=r"no embedder called 'bert'; choose one of minilm, minilm-openvino, minilm-bf16"):
         make_embedder("bert")
     with pytest.raises(VissueError, match="no device called 'tpu'"):
         make_embedder("minilm", device="tpu")
