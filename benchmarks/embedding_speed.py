@@ -11,7 +11,7 @@ same run: these machines are shared and loaded (the load average is printed befo
 so only ratios travel. Quality: each one's vectors for the whole library (cached in DIR by model
 name), then recall@20 of vissue's default search over the whole library for each dev case in
 shared/data/dev-cases, and their mean; and the mean and least cosine of its vectors to fp32's on
-the speed sample (same dimension only).
+the speed sample (the same network only: a static model's vectors live in another space).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import numpy as np
 from vissue.brief.event import brief_from_text
 from vissue.evaluate.gold import load_gold, match_gold
 from vissue.library.store import Library
-from vissue.search.embedders import DEFAULT_EMBEDDER, EMBEDDERS, make_embedder
+from vissue.search.embedders import DEFAULT_EMBEDDER, EMBEDDERS, StaticEmbedder, make_embedder
 from vissue.search.index import SearchIndex
 from vissue.search.retrieve import SearchSettings, retrieve
 from vissue.search.semantic import work_text
@@ -106,8 +106,9 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|")
     for name, recalls in rows:
         rate = len(texts) / best[name]
-        cosines = (np.sum(vectors[name] * base, axis=1) if vectors[name].shape == base.shape else None)
-        agree = "—" if cosines is None else f"{cosines.mean():.4f}, {cosines.min():.4f}"
+        same_space = vectors[name].shape == base.shape and not isinstance(embedders[name], StaticEmbedder)
+        cosines = np.sum(vectors[name] * base, axis=1) if same_space else None
+        agree = "— (another space)" if cosines is None else f"{cosines.mean():.4f}, {cosines.min():.4f}"
         recall = float(np.mean(recalls))
         label = f"{name} (default)" if name == DEFAULT_EMBEDDER else name
         print(f"| {label} | {embedders[name].name} | {rate:.1f} | {best[BASELINE] / best[name]:.2f} |"
