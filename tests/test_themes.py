@@ -254,6 +254,19 @@ def test_seed_themes_agree_with_the_editors_grouping(cases: dict[str, Case], emb
     assert agreement["theme_ari"] >= 0.6, json.dumps({"themes": [asdict(t) for t in themes], **agreement}, indent=1)
 
 
+def test_a_title_in_capitals_names_in_lower_case(embedder) -> None:
+    """An all-capitals title ('CONTEMPORARY ART IN CENTRAL ASIA') has no acronyms: 'art', not 'ART';
+    an acronym written in capitals in ordinary text stays ('CSTO')."""
+    works = [IssueWork(1, {}, "CONTEMPORARY ART IN CENTRAL ASIA", [], 2015, None, keywords=["ART", "MUSEUMS"]),
+             IssueWork(2, {}, "Art and the state", [], 2016, None, keywords=["art"]),
+             IssueWork(3, {}, "The CSTO and its troops", [], 2022, None, keywords=["CSTO"],
+                       abstract="The CSTO sent troops.")]
+    vectors = unit_rows(np.asarray(embedder.embed([w.title for w in works]), dtype=np.float32))
+    names = name_groups([works[:2], works[2:]], embedder, [unit_rows(vectors[:2].mean(axis=0)), vectors[2]])
+    assert names[0].label == "art", names[0]
+    assert "CSTO" in names[1].label, names[1]
+
+
 def test_no_vocabulary_ships_with_vissue() -> None:
     """Names come from the works; a lens vocabulary is something a journal supplies."""
     assert load_vocabulary() is None

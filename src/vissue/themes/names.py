@@ -73,7 +73,8 @@ def _phrases(work: IssueWork, places: frozenset[str]) -> list[tuple[str, str, st
             return  # 'the state's', 'conflict in contemporary': not a noun phrase
         found.append((" ".join(plural_stems(" ".join(words))), " ".join(words), origin))
 
-    acronyms = {w for w in re.findall(r"[\w-]+", f"{work.title} {work.abstract or ''}") if w.isupper() and len(w) > 1}
+    written = " ".join(t for t in (work.title or "", work.abstract or "") if not t.isupper())  # 'THINKING WITH GENDER'
+    acronyms = {w for w in re.findall(r"[\w-]+", written) if w.isupper() and len(w) > 1}  # has none
 
     def case(words: list[str]) -> list[str]:  # 'OIL' -> 'oil', 'CSTO' stays
         return [w if w in acronyms else w.lower() for w in words]
