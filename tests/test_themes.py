@@ -244,6 +244,18 @@ def test_shared_words_weigh_by_their_rarity_in_the_library(cases: dict[str, Case
     assert terms("The Elections of 2020") == ["elections", "2020"]
 
 
+def test_a_large_library_has_the_words_of_a_spread_sample_counted(monkeypatch) -> None:
+    from vissue.themes import field as module
+
+    monkeypatch.setattr(module, "WORD_SAMPLE", 100)
+    catalogue = [{"title": "water" if i % 2 else "energy", "keywords": ["Oil"]} for i in range(1001)]
+    counted = field_vocabulary(catalogue)
+    assert counted.works == 1001 and counted.uses("oil") == 1001  # keywords: every work
+    assert counted.counted == 91 and counted.frequency("water") + counted.frequency("energy") == 91  # every 11th
+    assert 0 < counted.frequency("water") < 91  # spread, not the first 100
+    assert field_vocabulary(iter(catalogue[:5])).counted == 5  # an iterator without a length: all
+
+
 def test_seed_themes_agree_with_the_editors_grouping(cases: dict[str, Case], embedder) -> None:
     seed = cases["seed"]
     assert sum(g is not None for g in seed.groups) >= 6, "the seed selection should hold most gold articles"

@@ -116,8 +116,8 @@ def _word_similarity(works: list[IssueWork], field: FieldVocabulary | None) -> n
     vocabulary = {t: i for i, t in enumerate(sorted({t for text in texts for t in text}))}
     if not vocabulary:  # no word left in any work (empty titles and abstracts)
         return np.zeros((len(works), len(works)))
-    if field is not None and field.works:
-        documents, frequency = field.works, [max(field.frequency(t), 1) for t in vocabulary]
+    if field is not None and field.counted:
+        documents, frequency = field.counted, [max(field.frequency(t), 1) for t in vocabulary]
     else:
         documents, frequency = len(works), [sum(t in set(text) for text in texts) for t in vocabulary]
     idf = np.log((1 + documents) / (1 + np.asarray(frequency, dtype=np.float64))) + 1

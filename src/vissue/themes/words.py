@@ -47,17 +47,21 @@ def plural_stems(text: str) -> list[str]:
     return [_singular(word) for word in WORD.findall(fold(text))]
 
 
-@functools.cache
-def _analyzer():
-    from sklearn.feature_extraction.text import CountVectorizer
+_TERM = re.compile(r"\b\w\w+\b")  # scikit-learn's default token
 
-    return CountVectorizer(stop_words="english").build_analyzer()
+
+@functools.cache
+def _stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
 
 
 def terms(text: str) -> list[str]:
     """The words two works are compared by (``similarity``): folded, words of two letters or more,
     scikit-learn's English stop words out; each as often as the text has it."""
-    return _analyzer()(fold(text))
+    stop = _stop_words()
+    return [t for t in _TERM.findall(fold(text)) if t not in stop]
 
 
 @functools.cache
