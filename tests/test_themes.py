@@ -279,6 +279,21 @@ def test_a_title_in_capitals_names_in_lower_case(embedder) -> None:
     assert "CSTO" in names[1].label, names[1]
 
 
+def test_a_proper_name_keeps_its_capital(embedder) -> None:
+    """A word the abstract always writes with a capital inside its sentences ('the Rogun dam') keeps
+    it in a name; one the title writes in lower case ('the parliament') does not."""
+    works = [IssueWork(1, {}, "How would the Rogun dam affect water scarcity?", [], 2012, None,
+                       abstract="We model the Rogun dam. Filling the Rogun reservoir cuts summer flows."),
+             IssueWork(2, {}, "Rogun and the downstream states", [], 2013, None,
+                       abstract="Uzbekistan opposes Rogun, the dam upstream."),
+             IssueWork(3, {}, "Role of the parliament of Kazakhstan", [], 2018, None, keywords=["Parliament"],
+                       abstract="This article examines the Parliament of Kazakhstan and the Parliament's powers.")]
+    vectors = unit_rows(np.asarray(embedder.embed([w.title for w in works]), dtype=np.float32))
+    names = name_groups([works[:2], works[2:]], embedder, [unit_rows(vectors[:2].mean(axis=0)), vectors[2]])
+    assert "Rogun" in names[0].label.split(), names[0]
+    assert names[1].label == "parliament", names[1]
+
+
 def test_no_vocabulary_ships_with_vissue() -> None:
     """Names come from the works; a lens vocabulary is something a journal supplies."""
     assert load_vocabulary() is None
