@@ -68,6 +68,17 @@ def test_dangling_demonstrative_fails(issue: VirtualIssue) -> None:
     assert any(p.startswith(f"{sid}: dangling reference “these methods") for p in check(bad))
 
 
+def test_said_and_both_point_back(issue: VirtualIssue) -> None:
+    for claim, words in (("contends that said revision has allowed national players to extend rent-seeking.",
+                          "said revision"),
+                         ("notes that both key issues remain in the hands of the foreign companies.",
+                          "both key issues")):
+        bad, sid = seeded(issue, "Palazuelos", claim)
+        assert any(p.startswith(f"{sid}: dangling reference “{words}") for p in check(bad)), claim
+    fine, sid = seeded(issue, "Palazuelos", "show that both Russia and China compete for Kazakhstan's oil.")
+    assert Defect.DANGLING not in kinds(fine, sid)
+
+
 def test_deixis_fails(issue: VirtualIssue) -> None:
     bad, sid = seeded(issue, "Kanapyanov", "shows that data presented here indicate a system of checks and balances.")
     assert Defect.DANGLING in kinds(bad, sid)
