@@ -477,3 +477,20 @@ def test_cli_check(seed: dict, tmp_path: Path) -> None:
     (tmp_path / "other.json").write_text("{}", encoding="utf-8")
     result = runner.invoke(cli, ["check", str(tmp_path / "other.json")])
     assert result.exit_code == 1 and "not a vissue virtual issue" in result.output
+
+
+def test_a_promised_count_of_arguments_is_retold_as_the_argument() -> None:
+    """'we forward two arguments: (1) …' with one of the two in the sentence promised what the
+    gist cannot give: it reads 'X argue that …', the numbers gone (words dropped, a verb added)."""
+    from vissue.editorial.gist import retell
+
+    text = retell("Drawing on Pakistan and Tajikistan, we forward two arguments: (1) In both countries the "
+                  "narrative of connectivity builds on previous bilateral engagements with China.",
+                  "Karrar and Mostowlansky", True, context="", aim=28)
+    assert text == ("Karrar and Mostowlansky argue that in both countries the narrative of connectivity "
+                    "builds on previous bilateral engagements with China.")
+    listed = retell("The paper makes three findings: (1) remittances fall; (2) families borrow more; (3) debts grow.",
+                    "Smith", False, context="", aim=28)
+    assert listed == "Smith finds that remittances fall; families borrow more; debts grow."
+    assert retell("We make two arguments about the state.", "Smith", False, context="", aim=28).startswith(
+        "Smith makes two arguments")  # no list follows: a teaser, which write_gist passes over
