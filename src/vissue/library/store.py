@@ -6,6 +6,7 @@ a process killed in the middle leaves the library as it was at the last commit.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -29,6 +30,7 @@ from .migrations import migrate
 
 DB_NAME = "library.sqlite"
 DEFAULT_DIR = Path("~/.local/share/vissue/library")
+BULK_CACHE_KIB = 256 * 1024  # SQLite's page cache while ingesting (it takes what it touches)
 
 
 def default_library_dir() -> Path:
@@ -48,6 +50,9 @@ def _now() -> str:
     if second != _clock[0]:
         _clock[:] = [second, datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")]
     return _clock[1]
+
+
+_venue_key = functools.lru_cache(maxsize=65536)(venue_key)  # records of one journal spell it alike
 
 
 def _dumps(value: Any) -> str:
@@ -206,6 +211,17 @@ class Library:
             raise
         self.db.execute("COMMIT")
 
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Many writes to come (an ingest): a page cache large enough for the indexes they
+        update (a million works' dedupe and identifier indexes are ~300 MB), the usual after."""
+        before = self.db.execute("PRAGMA cache_size").fetchone()[0]
+        self.db.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            self.db.execute(f"PRAGMA cache_size = {before}")
+
     # -- writing -----------------------------------------------------------------------------
 
     def add(self, work: Work) -> AddResult:
@@ -225,15 +241,16 @@ class Library:
         raw = origin.raw if origin else json.dumps(data, sort_keys=True)
         fmt = origin.format if origin else "api"
         raw_hash = _hash(fmt, raw)
+        keys = title_key(work.title), dedupe.first_author_key(work)
         with self.transaction():
             known = self.db.execute("SELECT work_id FROM sources WHERE raw_hash = ?", (raw_hash,)).fetchone()
             if known:
                 return AddResult("unchanged", known[0])
-            match = self._find_match(work)
+            match = self._find_match(work, *keys)
             if match is None:
                 source_id = self._next_source_id()  # its fields' provenance, written with the work
                 provenance = {k: source_id for k, v in data.items() if v not in (None, "", [], {})}
-                work_id = self._insert_work(work, data, provenance)
+                work_id = self._insert_work(work, data, provenance, *keys)
                 self._insert_source(work_id, work, raw, raw_hash)
                 return AddResult("added", work_id)
             source_id = self._insert_source(match.id, work, raw, raw_hash)
@@ -263,7 +280,8 @@ class Library:
                  counts.get("merged", 0), counts.get("rejected", 0)),
             )
 
-    def _find_match(self, work: Work) -> StoredWork | None:
+    def _find_match(self, work: Work, key: str, author: str) -> StoredWork | None:
+        """The stored work a record is a record of (its title_key and first_author_key given)."""
         pairs = work.work_ids()
         if pairs:  # the first of its identifiers (in WORK_SCHEMES order) that a stored work has
             rows = self.db.execute(  # one probe of the primary key a pair
@@ -277,11 +295,10 @@ class Library:
             for pair in pairs:
                 if pair in found:
                     return self._load(found[pair])
-        key = title_key(work.title)
         if not key:
             return None
-        rows = self.db.execute(*self._block_query(key, dedupe.first_author_key(work), work.year)).fetchall()
-        for (candidate_id,) in rows:
+        rows = self.db.execute(*self._block_query(key, author, work.year)).fetchall()
+        for candidate_id in sorted({row[0] for row in rows}):
             candidate = self._load(candidate_id)
             if dedupe.same_work(candidate.work, work):
                 return candidate
@@ -289,7 +306,8 @@ class Library:
 
     @staticmethod
     def _block_query(key: str, author: str, year: int | None) -> tuple[str, list[Any]]:
-        """The stored works a record without a shared identifier may duplicate, in id order.
+        """The stored works a record without a shared identifier may duplicate (an id may
+        come twice: the caller sorts them).
 
         Two blocks, each a range of an index (migration 5): the same normalised title with a
         compatible first author (dedupe.first_authors_match), or the same first author with a
@@ -312,7 +330,7 @@ class Library:
                 parts.append(f"SELECT id FROM works WHERE author_key = ? AND year IN (?, ?, ?){close}")
                 parts.append(f"SELECT id FROM works WHERE author_key = ? AND year IS NULL{close}")
                 params += [author, year - 1, year, year + 1, low, high, key, author, low, high, key]
-        return " UNION ".join(parts) + " ORDER BY id", params
+        return " UNION ALL ".join(parts), params
 
     def _next_source_id(self) -> int:
         """The id the next source row gets (the largest so far + 1, as SQLite would choose)."""
@@ -335,13 +353,14 @@ class Library:
     # `changed` is the generation the write makes: the trigger on works adds one to it after.
     _NEXT_GENERATION = "(SELECT CAST(value AS INTEGER) + 1 FROM meta WHERE key = 'generation')"
 
-    def _insert_work(self, work: Work, data: dict[str, Any], provenance: dict[str, int]) -> int:
+    def _insert_work(self, work: Work, data: dict[str, Any], provenance: dict[str, int], key: str,
+                     author: str) -> int:
         venue_id = self._venue_id(work.venue)
         now = _now()
         cursor = self.db.execute(
             "INSERT INTO works (title, title_key, author_key, year, doc_type, venue_id, data,"
             f" provenance, added, updated, changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {self._NEXT_GENERATION})",
-            (work.title, title_key(work.title), dedupe.first_author_key(work), work.year,
+            (work.title, key, author, work.year,
              work.doc_type.value, venue_id, _dumps(data), _dumps(provenance), now, now),
         )
         work_id = int(cursor.lastrowid or 0)
@@ -373,7 +392,7 @@ class Library:
         """
         issn, eissn = normalize_issn(venue.issn), normalize_issn(venue.eissn)
         keys = [f"issn:{i.lower()}" for i in (issn, eissn) if i]
-        name_key = venue_key(venue.name) if venue.name else ""
+        name_key = _venue_key(venue.name) if venue.name else ""
         if name_key:
             keys.append(f"name:{name_key}")
         if not keys:
@@ -385,8 +404,8 @@ class Library:
                 row = self.db.execute("SELECT venue_id FROM venue_keys WHERE key = ?", (key,)).fetchone()
                 by_key[key] = row[0] if row else None
         venue_id = next((by_key[k] for k in keys if by_key[k] is not None), None)
-        cased = bool(venue.name) and not is_shouting(venue.name)
         if venue_id is None:
+            cased = bool(venue.name) and not is_shouting(venue.name)
             name = smart_title(venue.name) if venue.name else None
             cursor = self.db.execute(
                 "INSERT INTO venues (name, name_cased, issn, eissn) VALUES (?, ?, ?, ?)",
@@ -399,7 +418,8 @@ class Library:
                 rows[venue_id] = self.db.execute(
                     "SELECT name, name_cased, issn, eissn FROM venues WHERE id = ?", (venue_id,)).fetchone()
             old_name, old_cased, old_issn, old_eissn = rows[venue_id]
-            renamed = old_name is None or (cased and not old_cased)
+            cased = not old_cased and bool(venue.name) and not is_shouting(venue.name)  # else unused
+            renamed = old_name is None or cased
             new = (smart_title(venue.name) if venue.name else None) if renamed else old_name
             row = (new, max(old_cased, int(cased)), issn if old_issn is None else old_issn,
                    eissn if old_eissn is None else old_eissn)
