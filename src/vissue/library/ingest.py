@@ -12,7 +12,7 @@ from ..errors import InputError, VissueError
 from ..readers import Format
 from ..readers.vet import replace_surrogates, vet_reject, vet_work
 from ..work import Notice, Reject, Work
-from .reading import read_files
+from .reading import ReaderCrash, read_files
 from .store import Library
 
 BATCH = 500  # records written per transaction
@@ -112,6 +112,8 @@ def ingest(
                 _ingest_records(library, reading.records, file_report, progress)
                 if file_report.read == 0:
                     file_report.error = f"{reading.file}: no records found reading it as {reading.format.value}"
+            except ReaderCrash:
+                raise  # not this file's fault: the ingest stops, what was stored stays
             except VissueError as e:
                 file_report.error = str(e)
             if file_report.error and file_report.read == 0:

@@ -136,10 +136,11 @@ def _read_ahead(paths: list[Path], fmt: Format | str | None) -> Iterator[FileRea
 
     def receive() -> tuple:
         while True:
+            alive = helper.is_alive()  # before the wait: what a helper sent before it ended is read
             try:
                 message = messages.get(timeout=0.5)
             except queue.Empty:
-                if not helper.is_alive():
+                if not alive:
                     raise ReaderCrash(f"the process reading the files stopped (exit status {helper.exitcode})"
                                       " before it had read them all") from None
                 continue

@@ -427,7 +427,7 @@ class Library:
                 self.db.execute("UPDATE venues SET name = ?, name_cased = ?, issn = ?, eissn = ? WHERE id = ?",
                                 (*row, venue_id))
                 rows[venue_id] = row
-        missing = [k for k in keys if by_key[k] is None]
+        missing = list(dict.fromkeys(k for k in keys if by_key[k] is None))  # an ISSN may be the eISSN too
         if missing:
             self.db.executemany("INSERT INTO venue_keys (key, venue_id) VALUES (?, ?)",
                                 [(k, venue_id) for k in missing])
