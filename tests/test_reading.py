@@ -114,9 +114,15 @@ def test_no_helper_is_forked_while_another_thread_runs(tmp_path):
         other.join()
 
 
-def test_reading_ahead_is_chosen_for_large_input_only(tmp_path):
+def test_reading_ahead_is_chosen_for_large_input_and_a_spare_core_only(tmp_path, monkeypatch):
     small = tmp_path / "small.txt"
     small.write_text("FN x\nEF\n")
-    assert not reading._ahead_pays([small])
     large = sorted(shared_path("wos-central-asia").glob("*.txt"))
-    assert reading._ahead_pays(large) == (len(os.sched_getaffinity(0)) > 1)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.4, 0.4, 0.4))
+    assert reading._ahead_pays(large) and not reading._ahead_pays([small])
+    monkeypatch.setattr(os, "getloadavg", lambda: (3.0, 3.0, 3.0))  # both cores busy
+    assert not reading._ahead_pays(large)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert not reading._ahead_pays(large)

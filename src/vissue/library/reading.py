@@ -1,7 +1,7 @@
 """Export files turned into records for ingest: in this process, or in a helper that reads ahead.
 
 Ingest spends its time in two places: the readers (decode, parse) and the store (vet, dedupe,
-SQLite). With two or more cores and input large enough to repay a process, a forked helper
+SQLite). With a core to spare and input large enough to repay a process, a forked helper
 reads the files while this process stores their records: the same records, in the same order,
 the store alone writing. What the helper meets reaches the caller as it would have here: a file
 that cannot be read is a `FileReading` with its error, a reader's error partway through a file
@@ -87,7 +87,10 @@ def _can_fork() -> bool:
 
 
 def _ahead_pays(paths: list[Path]) -> bool:
-    if len(os.sched_getaffinity(0)) < 2:
+    """Two cores or more, one of them idle (the load average a core below their number: on a
+    busy machine the helper only adds the cost of passing records), and input of some size."""
+    cores = len(os.sched_getaffinity(0))
+    if cores < 2 or os.getloadavg()[0] > cores - 1:
         return False
     size = 0
     for path in paths:
