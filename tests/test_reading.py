@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -126,3 +129,43 @@ def test_reading_ahead_is_chosen_for_large_input_and_a_spare_core_only(tmp_path,
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})
     monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     assert not reading._ahead_pays(large)
+
+
+HELPER_THEN_WAIT = """
+import multiprocessing, sys, time
+from pathlib import Path
+from vissue.library.ingest import ingest
+from vissue.library.store import Library
+
+def progress(event, file, done, total):
+    if done >= 500:
+        print(multiprocessing.active_children()[0].pid, flush=True)
+        time.sleep(600)  # killed here, its helper still reading
+
+with Library(sys.argv[1]) as lib:
+    ingest(lib, sorted(Path(sys.argv[2]).glob("*.txt")), parallel=True, progress=progress)
+"""
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "State:\tZ" not in state  # a zombie has ended (an orphan's reaper may be slow)
+
+
+def test_a_helper_whose_ingest_is_killed_stops(tmp_path):
+    export = shared_path("wos-central-asia")
+    ingest_process = subprocess.Popen([sys.executable, "-c", HELPER_THEN_WAIT, str(tmp_path / "lib"), str(export)],
+                                      stdout=subprocess.PIPE, text=True)
+    helper = int(ingest_process.stdout.readline())
+    assert running(helper)
+    ingest_process.kill()
+    ingest_process.wait()
+    deadline = time.monotonic() + 20
+    while running(helper) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not running(helper)
+    with Library(tmp_path / "lib") as lib:
+        assert lib.count() > 400 and lib.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

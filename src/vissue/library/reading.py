@@ -6,7 +6,8 @@ reads the files while this process stores their records: the same records, in th
 the store alone writing. What the helper meets reaches the caller as it would have here: a file
 that cannot be read is a `FileReading` with its error, a reader's error partway through a file
 is raised by that file's `records` after the records before it, a reader's crash or the
-helper's death is raised (`ReaderCrash`).
+helper's death is raised (`ReaderCrash`). A helper whose ingest was killed stops (it is
+waiting to hand over records nobody reads) within a second.
 
 The helper is forked, so it starts in milliseconds with everything imported; it is used only
 when this process runs no other thread (a fork copies no thread, and a lock another thread held
@@ -107,9 +108,20 @@ def _ahead_pays(paths: list[Path]) -> bool:
 # after the last file; ("crash", text) if anything else went wrong.
 
 def _helper(paths: list[Path], fmt: Format | str | None, out: multiprocessing.Queue) -> None:
+    parent = os.getppid()
+
+    def send(message: tuple) -> None:
+        while True:
+            try:
+                out.put(message, timeout=1.0)
+                return
+            except queue.Full:
+                if os.getppid() != parent:  # the ingest was killed: nobody reads, stop
+                    os._exit(0)
+
     try:
         for reading in _read_here(paths, fmt):
-            out.put(("file", reading.file, reading.error, reading.format, reading.warnings))
+            send(("file", reading.file, reading.error, reading.format, reading.warnings))
             if reading.error:
                 continue
             chunk: list[Work | Reject | Notice] = []
@@ -119,16 +131,16 @@ def _helper(paths: list[Path], fmt: Format | str | None, out: multiprocessing.Qu
                     chunk.append(record)
                     count += not isinstance(record, Notice)
                     if len(chunk) >= CHUNK:
-                        out.put(("records", chunk))
+                        send(("records", chunk))
                         chunk = []
             except VissueError as e:
                 error = str(e)
             if chunk:
-                out.put(("records", chunk))
-            out.put(("end", error, reading.hint() if count == 0 else ""))
-        out.put(("done",))
+                send(("records", chunk))
+            send(("end", error, reading.hint() if count == 0 else ""))
+        send(("done",))
     except BaseException:
-        out.put(("crash", traceback.format_exc()))
+        send(("crash", traceback.format_exc()))
 
 
 def _read_ahead(paths: list[Path], fmt: Format | str | None) -> Iterator[FileReading]:
