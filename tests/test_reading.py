@@ -163,6 +163,7 @@ def test_a_helper_whose_ingest_is_killed_stops(tmp_path):
     assert running(helper)
     ingest_process.kill()
     ingest_process.wait()
+    ingest_process.stdout.close()
     deadline = time.monotonic() + 20
     while running(helper) and time.monotonic() < deadline:
         time.sleep(0.1)
