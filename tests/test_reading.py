@@ -170,3 +170,11 @@ def test_a_helper_whose_ingest_is_killed_stops(tmp_path):
     assert not running(helper)
     with Library(tmp_path / "lib") as lib:
         assert lib.count() > 400 and lib.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_records_left_unread_are_skipped_at_the_next_file(tmp_path):
+    files = sorted(shared_path("wos-central-asia").glob("*.txt"))[:3]
+    ahead = [(r.file, next(iter(r.records)).origin.position) for r in read_files(files, None, parallel=True)]
+    here = [(r.file, next(iter(r.records)).origin.position) for r in read_files(files, None, parallel=False)]
+    assert ahead == here and len(ahead) == 3
+    assert multiprocessing.active_children() == []

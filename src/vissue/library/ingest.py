@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,8 +97,8 @@ def ingest(
     None chooses by the input's size and the machine.
     """
     report = IngestReport()
-    with library.bulk():
-        for reading in read_files(expand_paths(paths), fmt, parallel=parallel):
+    with library.bulk(), closing(read_files(expand_paths(paths), fmt, parallel=parallel)) as readings:
+        for reading in readings:
             file_report = FileReport(file=reading.file)
             report.files.append(file_report)
             started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -42,7 +42,7 @@ class ReaderCrash(VissueError):
 
 @dataclass
 class FileReading:
-    """One file as a reader gives it. Read all of `records` before the next file's."""
+    """One file as a reader gives it (`records` left unread are skipped at the next file)."""
 
     file: str  # its name as shown and stored (a name that is not UTF-8 with U+FFFD)
     error: str | None = None  # why it could not be read at all (then it has no records)
@@ -174,14 +174,23 @@ def _read_ahead(paths: list[Path], fmt: Format | str | None) -> Iterator[FileRea
                 raise VissueError(message[1])
             return
 
+    unread: Iterator[Work | Reject | Notice] = iter(())
     try:
-        while (message := receive())[0] != "done":
+        while True:
+            try:  # what the caller left of the last file's records, up to its end
+                for _ in unread:
+                    pass
+            except VissueError:
+                pass
+            if (message := receive())[0] == "done":
+                return
             _, name, error, fmt_read, warnings = message
             if error:
                 yield FileReading(name, error=error)
                 continue
             end: dict[str, str] = {}
-            yield FileReading(name, None, fmt_read, warnings, records(end), lambda end=end: end.get("hint", ""))
+            unread = records(end)
+            yield FileReading(name, None, fmt_read, warnings, unread, lambda end=end: end.get("hint", ""))
     finally:
         if helper.is_alive():
             helper.terminate()
