@@ -106,7 +106,7 @@ def search_process(folder: str, embedder_name: str, queries: int) -> None:
     from vissue.library.store import Library
     from vissue.search.embedders import make_embedder
     from vissue.search.index import SearchIndex
-    from vissue.search.retrieve import SearchSettings, event_vector, retrieve
+    from vissue.search.retrieve import EXCLUDED_TYPES, SearchSettings, event_vector, retrieve
 
     embedder = make_embedder(embedder_name)
     started = time.perf_counter()
@@ -131,11 +131,12 @@ def search_process(folder: str, embedder_name: str, queries: int) -> None:
     with Library(folder, create=False) as library:
         ingest_works(library, new)
         index.refresh(library)
-    brief = brief_from_text(new[0].title)  # its title: the work itself in the first 50
+    probe = next(w for w in new if w.doc_type not in EXCLUDED_TYPES)  # an editorial is never a hit
+    brief = brief_from_text(probe.title)  # its title: the work itself in the first 50
     hits = retrieve(index, brief, SearchSettings(k=50))
     add10 = time.perf_counter() - begun
     with Library(folder, create=False) as library:
-        found = new[0].ids["doi"] in {library.get(str(h.id)).work.ids.get("doi") for h in hits}
+        found = probe.ids["doi"] in {library.get(str(h.id)).work.ids.get("doi") for h in hits}
     before_model = rss_mb()
     from vissue.search.semantic import SentenceTransformerEmbedder
 
