@@ -1,7 +1,7 @@
 """vissue at scale: libraries resampled from the real WoS export, measured step by step.
 
     python benchmarks/scale.py [--works 2795 100000] [--folder DIR] [--queries 30]
-                               [--embedder minilm-static] [--sample 256]
+                               [--embedder minilm-static] [--sample 256] [--ingest-only]
 
 For each size: the library is made (2,795: the real export as it is; larger: works resampled
 from it with titles, ids, years and abstracts perturbed, and one in fifty a near-duplicate of
@@ -23,6 +23,7 @@ The 2,795-work row is the baseline: later rows are also given as multiples of it
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import resource
@@ -48,15 +49,16 @@ def real_works():
 
 
 def resampled(works, count: int, seed: int, start: int = 0):
-    """`count` works perturbed from the real ones: every 50th a near-duplicate of an earlier one."""
-    rng = np.random.default_rng(seed)
+    """`count` works perturbed from the real ones, one at a time (a million are never all in
+    memory): every 50th a near-duplicate of an earlier one. Work i is drawn from its own random
+    stream (seed, i), so an earlier work is made again when a near-duplicate needs it."""
     pool = [w for work in works for w in (work.title or "").split() if len(w) > 3]
-    made = []
-    for i in range(start, start + count):
-        if made and i % 50 == 49:
-            twin = made[int(rng.integers(len(made)))]
-            made.append(replace(twin, title=(twin.title or "") + ".", ids={}, origin=None))
-            continue
+
+    def made(i: int):
+        rng = np.random.default_rng([seed, i])
+        if i > start and i % 50 == 49:
+            twin = made(start + int(rng.integers(i - start)))
+            return replace(twin, title=(twin.title or "") + ".", ids={}, origin=None)
         source = works[int(rng.integers(len(works)))]
         title = (source.title or "study").split()
         for _ in range(2):
@@ -65,18 +67,23 @@ def resampled(works, count: int, seed: int, start: int = 0):
         for _ in range(min(3, len(abstract))):
             abstract[int(rng.integers(len(abstract)))] = pool[int(rng.integers(len(pool)))]
         year = source.year + int(rng.integers(-3, 4)) if source.year else None
-        made.append(replace(source, title=" ".join(title), abstract=" ".join(abstract), year=year,
-                            ids={"doi": f"10.5555/scale.{i}"}, origin=None, early_access=False))
-    return made
+        return replace(source, title=" ".join(title), abstract=" ".join(abstract), year=year,
+                       ids={"doi": f"10.5555/scale.{i}"}, origin=None, early_access=False)
+
+    return (made(i) for i in range(start, start + count))
 
 
-def ingest_works(library, works) -> tuple[float, dict]:
+def ingest_works(library, works, chunk: int = 10_000) -> tuple[float, dict]:
+    """Seconds the store took to ingest `works` (made `chunk` at a time, outside the timing)."""
     from vissue.library.ingest import FileReport, ingest_records
 
     report = FileReport(file="resampled")
-    started = time.perf_counter()
-    ingest_records(library, works, report)
-    return time.perf_counter() - started, {"added": report.added, "merged": report.merged}
+    seconds, works = 0.0, iter(works)
+    while made := list(itertools.islice(works, chunk)):
+        started = time.perf_counter()
+        ingest_records(library, made, report)
+        seconds += time.perf_counter() - started
+    return seconds, {"added": report.added, "merged": report.merged}
 
 
 def rss_mb() -> float:
@@ -99,7 +106,7 @@ def search_process(folder: str, embedder_name: str, queries: int) -> None:
     from vissue.library.store import Library
     from vissue.search.embedders import make_embedder
     from vissue.search.index import SearchIndex
-    from vissue.search.retrieve import SearchSettings, event_vector, retrieve
+    from vissue.search.retrieve import EXCLUDED_TYPES, SearchSettings, event_vector, retrieve
 
     embedder = make_embedder(embedder_name)
     started = time.perf_counter()
@@ -119,16 +126,17 @@ def search_process(folder: str, embedder_name: str, queries: int) -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with Library(folder, create=False) as library:  # works this library has never seen, even on --reuse
         fresh = library.count()
-    new = resampled(real_works(), 10, seed=fresh, start=10_000_000 + fresh)
+    new = list(resampled(real_works(), 10, seed=fresh, start=10_000_000 + fresh))
     begun = time.perf_counter()
     with Library(folder, create=False) as library:
         ingest_works(library, new)
         index.refresh(library)
-    brief = brief_from_text(new[0].title)  # its title: the work itself in the first 50
+    probe = next(w for w in new if w.doc_type not in EXCLUDED_TYPES)  # an editorial is never a hit
+    brief = brief_from_text(probe.title)  # its title: the work itself in the first 50
     hits = retrieve(index, brief, SearchSettings(k=50))
     add10 = time.perf_counter() - begun
     with Library(folder, create=False) as library:
-        found = new[0].ids["doi"] in {library.get(str(h.id)).work.ids.get("doi") for h in hits}
+        found = probe.ids["doi"] in {library.get(str(h.id)).work.ids.get("doi") for h in hits}
     before_model = rss_mb()
     from vissue.search.semantic import SentenceTransformerEmbedder
 
@@ -164,12 +172,13 @@ def measure(size: int, root: Path, works, args) -> dict:
             seconds = time.perf_counter() - started
             counts = {"added": report.total("added"), "merged": report.total("merged")}
             read = sum(f.read for f in report.files)
-        else:
-            made = resampled(works, size, seed=size)
-            seconds, counts = ingest_works(library, made)
-            read = len(made)
-            del made
+        else:  # streamed: made 10,000 at a time as the store takes them
+            seconds, counts = ingest_works(library, resampled(works, size, seed=size))
+            read = size
         row.update(ingest_rps=read / seconds, **counts)
+        if args.ingest_only:
+            row.update(stored=library.count(), disk_mb=folder_mb(folder))
+            return row
         embedder = make_embedder(args.embedder)
         embedder.embed(["load"])
         started = time.perf_counter()
@@ -199,6 +208,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the libraries")
     parser.add_argument("--reuse", action="store_true",
                         help="use the libraries an earlier --keep run left in --folder (ingest not measured)")
+    parser.add_argument("--ingest-only", action="store_true",
+                        help="measure ingest alone (records/s, works stored, disk): minutes, not hours")
     parser.add_argument("--search-process", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.search_process:
@@ -212,13 +223,25 @@ def main() -> None:
     sizes = [len(works) if s == 2795 else s for s in args.works]
     root = Path(args.folder or tempfile.mkdtemp(prefix="vissue-scale-"))
     root.mkdir(parents=True, exist_ok=True)
+    rows = []
+    if args.ingest_only:
+        try:
+            for size in sizes:
+                rows.append(measure(size, root, works, args))
+                print(f"  measured {size:,} works: {json.dumps(rows[-1])}", file=sys.stderr, flush=True)
+        finally:
+            if not args.keep:
+                shutil.rmtree(root, ignore_errors=True)
+        print(f"load average {os.getloadavg()[0]:.1f} at the end\n\n| works | ingest records/s | stored (merged) | disk MB |\n|---|---|---|---|")
+        for r in rows:
+            print(f"| {r['works']:,} | {r['ingest_rps']:,.0f} | {r['stored']:,} ({r['merged']:,}) | {r['disk_mb']:,.0f} |")
+        return
     texts = [work_text(w) for w in works if w.abstract][: args.sample]
     model = SentenceTransformerEmbedder()
     model.embed(texts[:4])
     started = time.perf_counter()
     model.embed(texts)
     real_rate = len(texts) / (time.perf_counter() - started)
-    rows = []
     try:
         for size in sizes:
             rows.append(measure(size, root, works, args))

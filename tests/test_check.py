@@ -68,6 +68,17 @@ def test_dangling_demonstrative_fails(issue: VirtualIssue) -> None:
     assert any(p.startswith(f"{sid}: dangling reference “these methods") for p in check(bad))
 
 
+def test_said_and_both_point_back(issue: VirtualIssue) -> None:
+    for claim, words in (("contends that said revision has allowed national players to extend rent-seeking.",
+                          "said revision"),
+                         ("notes that both key issues remain in the hands of the foreign companies.",
+                          "both key issues")):
+        bad, sid = seeded(issue, "Palazuelos", claim)
+        assert any(p.startswith(f"{sid}: dangling reference “{words}") for p in check(bad)), claim
+    fine, sid = seeded(issue, "Palazuelos", "show that both Russia and China compete for Kazakhstan's oil.")
+    assert Defect.DANGLING not in kinds(fine, sid)
+
+
 def test_deixis_fails(issue: VirtualIssue) -> None:
     bad, sid = seeded(issue, "Kanapyanov", "shows that data presented here indicate a system of checks and balances.")
     assert Defect.DANGLING in kinds(bad, sid)
@@ -222,3 +233,19 @@ def test_title_from_the_briefs_places_and_themes() -> None:
     assert issue_title(brief, ["politico-military cooperation and silk road", "oil"]) == (
         "Tajikistan, Kyrgyzstan, and Russia: politico-military cooperation and silk road")
     assert issue_title(brief_from_text("Everyday insecurity and fieldwork risks."), []) == "Everyday insecurity"
+
+
+def test_the_subject_is_what_the_first_sentence_names() -> None:
+    """The place the event's first sentence names by name is the subject; a demonym says who
+    acts ("Chinese investment"), a place named later is context, an inferred one is never said."""
+    from vissue.editorial.compose import subject_places
+
+    def subject(text: str) -> list[str]:
+        return subject_places(brief_from_text(text))
+
+    assert subject("Chinese investment is reshaping the economic geography of Central Asia.") == ["Central Asia"]
+    assert subject("Protests spread across Kazakhstan in January 2022. Russian troops arrived; Russia's "
+                   "influence over Russia's neighbours worried many in Russia and beyond.") == ["Kazakhstan"]
+    assert subject("The Aral Sea has shrunk because rivers were diverted to irrigate cotton. Dust storms "
+                   "harm people in Karakalpakstan.") == ["the Aral Sea"]  # Uzbekistan is only inferred
+    assert subject("Fighting broke out on the border between Kyrgyzstan and Tajikistan.") == ["Kyrgyzstan", "Tajikistan"]

@@ -117,3 +117,31 @@ def test_merge_keeps_the_richest_form_of_a_name():
     assert [a.family for a in again.work.authors] == ["Öge", "Smith"] and again.provenance["authors"] == 2
     other = work(authors=[Author("Ogeh", "K")])  # another name, not another form of it
     assert merge(wos, {}, other, 4).work.authors[0].family == "Oge"
+
+
+def test_every_block_finds_its_duplicate_whatever_years_the_records_give(tmp_path):
+    """The candidates are index ranges (migration 5): same first author with years one apart,
+    without a year on either side, or the same title with a first author on one side only."""
+    from vissue.library.store import Library
+
+    def work(title, year, family="Wang", early=False):
+        return Work(title=title, authors=[Author(family, "L")] if family else [], year=year, early_access=early,
+                    doc_type=DocType.ARTICLE, venue=Venue("Central Asian Survey", "0263-4937"))
+
+    titles = ["Water and power on the Amu Darya: a century of dams and treaties",
+              "Nomads, herds and pastures after collectivisation in Kazakhstan",
+              "Oil money and the making of a new capital city on the steppe",
+              "Border markets and the everyday economy of the Ferghana valley",
+              "Language policy and the school in independent Uzbekistan: dams of words"]
+    with Library(tmp_path / "lib") as library:
+        stored = [library.add(w).work_id for w in (
+            work(titles[0], None), work(titles[1], 2014, early=True), work(titles[2], 2015),
+            work(titles[3], 2015, family=None), work(titles[4], 2010))]
+        again = [library.add(w) for w in (
+            work(titles[0].replace("treaties", "treaty"), 2015),  # stored without a year
+            work(titles[1].replace("herds", "herd"), 2015),  # a year after its early-access version
+            work(titles[2].replace("city", "cities"), None),  # this record without a year
+            work(titles[3], 2015),  # the same title, an author on this side only
+            work(titles[4].replace("words", "word"), 2015))]  # five years apart: another work
+        assert [(r.action, r.work_id) for r in again[:4]] == [("merged", i) for i in stored[:4]]
+        assert again[4].action == "added"

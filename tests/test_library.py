@@ -148,3 +148,27 @@ def test_an_older_library_is_migrated(tmp_path):
     with Library(folder) as lib:
         assert lib.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert lib.generation() == 0
+
+
+def test_two_connections_writing_in_turn_keep_sources_and_venues_whole(tmp_path):
+    """What a connection knows between its writes (the next source id, venues) is forgotten
+    when another connection has written since: records added in turn through two never clash."""
+    first, second = Library(tmp_path / "lib"), Library(tmp_path / "lib")
+    try:
+        venue = Venue("Central Asian Survey", "0263-4937")
+        for i in range(6):
+            lib = (first, second)[i % 2]
+            work = record(f"A study of the steppe, number {i} of six: {'xyz'[i % 3] * (i + 3)}", f"raw {i}",
+                          authors=[Author(f"Author{i}", "A")], venue=Venue("CENTRAL ASIAN SURVEY", "0263-4937")
+                          if i % 3 else venue, ids={"doi": f"10.5555/turn.{i}"})
+            assert lib.add(work).action == "added"
+        merged = first.add(record("A study of the steppe, number 0 of six: xxx", "raw again",
+                                  ids={"doi": "10.5555/turn.0"}, venue=Venue(None, None, "1465-3354")))
+        assert merged.action == "merged"
+        assert first.count() == 6 and len(first.venues()) == 1
+        sources = [s for w in second.works() for s in second.sources(w.id)]
+        assert sorted(s["id"] for s in sources) == list(range(1, 8))
+        assert first.venues()[0]["eissn"] == "1465-3354" and first.find_venues("1465-3354") == [first.venues()[0]["id"]]
+    finally:
+        first.close()
+        second.close()

@@ -27,10 +27,11 @@ from vissue.search.index import SearchIndex
 from vissue.search.semantic import SentenceTransformerEmbedder, unit_rows
 from vissue.text import fold
 from vissue.themes.assign import assign_themes, load_vocabulary, theme_sizes
-from vissue.themes.field import FieldVocabulary, library_field
+from vissue.themes.field import FieldVocabulary, field_vocabulary, library_field
+from vissue.themes.groups import co_association, group_works
 from vissue.themes.names import DIVIDED, FIELD_MIN, name_groups
-from vissue.themes.similarity import reference_key
-from vissue.themes.words import place_words, plural_stems
+from vissue.themes.similarity import reference_key, work_similarity
+from vissue.themes.words import place_words, plural_stems, terms
 
 
 @pytest.fixture(scope="module")
@@ -176,6 +177,85 @@ def test_mix_grouping_beats_kmeans_on_the_same_embeddings(cases: dict[str, Case]
     assert told > baseline and chosen > baseline, (told, chosen, baseline)
 
 
+def test_consensus_beats_ward_on_every_six_issue_mix(cases: dict[str, Case]) -> None:
+    """Told the number of issues, the grouping recovers them better than Ward on the same MiniLM
+    embeddings over the full mix and each of its seven six-issue sub-mixes (not the one mix alone):
+    clearly on the mean, and on more mixes than not."""
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.metrics import adjusted_rand_score
+
+    mix = cases["mix"]
+    issues = sorted(set(mix.groups))
+    ours, ward = [], []
+    for left_out in [None, *issues]:
+        keep = [i for i, g in enumerate(mix.groups) if g != left_out]
+        groups = [mix.groups[i] for i in keep]
+        k = len(set(groups))
+        similarity = work_similarity([mix.works[i] for i in keep], mix.vectors[keep],
+                                     [mix.references[i] for i in keep], mix.field)
+        labels = [0] * len(keep)
+        for number, group in enumerate(group_works(similarity, range(k, k + 1))):
+            for i in group:
+                labels[i] = number
+        ours.append(adjusted_rand_score(groups, labels))
+        ward.append(adjusted_rand_score(groups, AgglomerativeClustering(n_clusters=k, linkage="ward")
+                                        .fit_predict(mix.vectors[keep])))
+    wins = sum(a > b + 1e-9 for a, b in zip(ours, ward, strict=True))
+    losses = sum(a < b - 1e-9 for a, b in zip(ours, ward, strict=True))
+    assert np.mean(ours) >= np.mean(ward) + 0.05 and wins > losses, (ours, ward)
+
+
+def test_co_association_is_a_share_of_clusterings(cases: dict[str, Case]) -> None:
+    seed = cases["seed"]
+    similarity = work_similarity(seed.works, seed.vectors, seed.references, seed.field)
+    together = co_association(similarity, range(2, 6))
+    assert np.allclose(together, together.T) and np.allclose(np.diag(together), 1.0)
+    assert together.min() >= 0.0 and together.max() <= 1.0
+    runs = 2 * 4 * (1 + len(similarity.readings()))  # Ward and average x sizes 2-5 x readings
+    assert np.allclose(together * runs, np.round(together * runs))  # counts of clusterings
+    twice = [*seed.works, seed.works[0]]  # a work given twice is always with itself
+    doubled = work_similarity(twice, np.vstack([seed.vectors, seed.vectors[:1]]),
+                              [*seed.references, seed.references[0]], seed.field)
+    assert co_association(doubled, range(2, 6))[0, -1] == 1.0
+    groups = group_works(similarity, range(2, 6))
+    assert sorted(i for g in groups for i in g) == list(range(len(seed.works))) and 2 <= len(groups) <= 5
+
+
+def test_shared_words_weigh_by_their_rarity_in_the_library(cases: dict[str, Case]) -> None:
+    """Two works sharing a word most of the library uses are less alike in words than two sharing a
+    rare one; read against the selection alone, the two pairs are alike."""
+    field = cases["seed"].field
+    common = max(("asia", "central", "kazakhstan"), key=field.frequency)
+    rare = next(w for w in ("irrigation", "transboundary", "wedding") if 3 <= field.frequency(w) < field.works / 50)
+    assert field.frequency(common) > 10 * field.frequency(rare)
+
+    def work(number: int, title: str) -> IssueWork:
+        return IssueWork(number, {}, title, [], 2020, None)
+
+    works = [work(1, f"{common} elections"), work(2, f"{common} weddings"),
+             work(3, f"{rare} parliaments"), work(4, f"{rare} pipelines")]
+    vectors = np.eye(4, 384, dtype=np.float32)
+    library = work_similarity(works, vectors, None, field).words
+    alone = work_similarity(works, vectors, None, None).words
+    assert library[0, 1] < library[2, 3]
+    assert alone[0, 1] == pytest.approx(alone[2, 3])
+    counted = field_vocabulary([{"title": "Water, water", "keywords": ["Irrigation"], "abstract": "the water"}])
+    assert counted.frequency("water") == 1 and counted.frequency("irrigation") == 1 and counted.frequency("the") == 0
+    assert terms("The Elections of 2020") == ["elections", "2020"]
+
+
+def test_a_large_library_has_the_words_of_a_spread_sample_counted(monkeypatch) -> None:
+    from vissue.themes import field as module
+
+    monkeypatch.setattr(module, "WORD_SAMPLE", 100)
+    catalogue = [{"title": "water" if i % 2 else "energy", "keywords": ["Oil"]} for i in range(1001)]
+    counted = field_vocabulary(catalogue)
+    assert counted.works == 1001 and counted.uses("oil") == 1001  # keywords: every work
+    assert counted.counted == 91 and counted.frequency("water") + counted.frequency("energy") == 91  # every 11th
+    assert 0 < counted.frequency("water") < 91  # spread, not the first 100
+    assert field_vocabulary(iter(catalogue[:5])).counted == 5  # an iterator without a length: all
+
+
 def test_seed_themes_agree_with_the_editors_grouping(cases: dict[str, Case], embedder) -> None:
     seed = cases["seed"]
     assert sum(g is not None for g in seed.groups) >= 6, "the seed selection should hold most gold articles"
@@ -184,6 +264,34 @@ def test_seed_themes_agree_with_the_editors_grouping(cases: dict[str, Case], emb
     gold_themes = {w.id: g for w, g in zip(seed.works, seed.groups, strict=True) if g}
     agreement = theme_agreement(gold_themes, themes, gold.themes, embedder)
     assert agreement["theme_ari"] >= 0.6, json.dumps({"themes": [asdict(t) for t in themes], **agreement}, indent=1)
+
+
+def test_a_title_in_capitals_names_in_lower_case(embedder) -> None:
+    """An all-capitals title ('CONTEMPORARY ART IN CENTRAL ASIA') has no acronyms: 'art', not 'ART';
+    an acronym written in capitals in ordinary text stays ('CSTO')."""
+    works = [IssueWork(1, {}, "CONTEMPORARY ART IN CENTRAL ASIA", [], 2015, None, keywords=["ART", "MUSEUMS"]),
+             IssueWork(2, {}, "Art and the state", [], 2016, None, keywords=["art"]),
+             IssueWork(3, {}, "The CSTO and its troops", [], 2022, None, keywords=["CSTO"],
+                       abstract="The CSTO sent troops.")]
+    vectors = unit_rows(np.asarray(embedder.embed([w.title for w in works]), dtype=np.float32))
+    names = name_groups([works[:2], works[2:]], embedder, [unit_rows(vectors[:2].mean(axis=0)), vectors[2]])
+    assert names[0].label == "art", names[0]
+    assert "CSTO" in names[1].label, names[1]
+
+
+def test_a_proper_name_keeps_its_capital(embedder) -> None:
+    """A word the abstract always writes with a capital inside its sentences ('the Rogun dam') keeps
+    it in a name; one the title writes in lower case ('the parliament') does not."""
+    works = [IssueWork(1, {}, "How would the Rogun dam affect water scarcity?", [], 2012, None,
+                       abstract="We model the Rogun dam. Filling the Rogun reservoir cuts summer flows."),
+             IssueWork(2, {}, "Rogun and the downstream states", [], 2013, None,
+                       abstract="Uzbekistan opposes Rogun, the dam upstream."),
+             IssueWork(3, {}, "Role of the parliament of Kazakhstan", [], 2018, None, keywords=["Parliament"],
+                       abstract="This article examines the Parliament of Kazakhstan and the Parliament's powers.")]
+    vectors = unit_rows(np.asarray(embedder.embed([w.title for w in works]), dtype=np.float32))
+    names = name_groups([works[:2], works[2:]], embedder, [unit_rows(vectors[:2].mean(axis=0)), vectors[2]])
+    assert "Rogun" in names[0].label.split(), names[0]
+    assert names[1].label == "parliament", names[1]
 
 
 def test_no_vocabulary_ships_with_vissue() -> None:

@@ -115,9 +115,11 @@ def _ingest_with_progress(library: Library, paths: tuple[Path, ...], fmt: str) -
     from .library.ingest import expand_paths
 
     files = expand_paths(paths)
+    # Refreshed by the callbacks, not by a thread: ingest reads ahead in a forked process only
+    # when no other thread runs (library/reading.py).
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} files"),
                   TextColumn("{task.fields[records]} records"), TimeElapsedColumn(), console=err,
-                  transient=True) as bar:
+                  transient=True, auto_refresh=False) as bar:
         task = bar.add_task("ingesting", total=len(files), records=0)
         seen: dict[str, int] = {}
 
@@ -130,6 +132,7 @@ def _ingest_with_progress(library: Library, paths: tuple[Path, ...], fmt: str) -
             else:
                 seen[file] = done
                 bar.update(task, records=sum(seen.values()))
+            bar.refresh()
 
         return ingest(library, files, fmt=fmt, progress=progress)
 

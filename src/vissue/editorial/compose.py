@@ -192,10 +192,36 @@ def _introduce_people(chosen: set[int], needs: dict[int, set[int]], facets: list
 
 
 def subject_places(brief: EventBrief, works: list[IssueWork] | None = None) -> list[str]:
-    """The places the issue is about, as the brief names them: its countries that the event
+    """What the issue is about, as the event names it. The places its first sentence names by
+    name (a demonym, as in "Chinese investment", says who acts, not where); else a proper name
+    that sentence opens with among the key phrases ("the Aral Sea"); else the places named by
+    name anywhere in the event, else every place of the brief. Of those: the countries the event
     and the works speak of at least two thirds as often as the most spoken of (up to three, in
-    the brief's order), else its first region, else its first place."""
-    countries = [p for p in brief.places if p.kind == "country"]
+    the brief's order), else the first region, else the first place."""
+    sentences = split_sentences(brief.text)
+    lede = sentences[0] if sentences else brief.text
+    named = [p for p in brief.places if _named(p, brief.text)]
+    in_lede = [p for p in named if _named(p, lede)]
+    if in_lede:
+        return _most_spoken_of(in_lede, brief, works)
+    names = [m for phrase in brief.key_phrases if all(w[:1].isupper() for w in phrase.split())
+             for m in [re.search(rf"(?<!\w)(?:([Tt]he) )?({re.escape(phrase)})(?!\w)", lede)]
+             if m and (" " in phrase or m.start(2) > 0)]  # a lone word opening the sentence is no name
+    if names:
+        m = min(names, key=lambda m: m.start())
+        return [f"the {m.group(2)}" if m.group(1) else m.group(2)]
+    return _most_spoken_of(named or brief.places, brief, works)
+
+
+def _named(place: Place, text: str) -> bool:
+    """Whether the text names the place by a name, not only by a demonym ('Chinese', 'Soviet'):
+    its own name, a form of two words or more ('ex-Soviet states'), or an acronym ('PRC')."""
+    forms = [f for f in place.matched if f == place.name or " " in f or (f.isupper() and len(f) > 1)]
+    return any(re.search(rf"(?<!\w){re.escape(f)}(?!\w)", text) for f in forms)
+
+
+def _most_spoken_of(places: list[Place], brief: EventBrief, works: list[IssueWork] | None) -> list[str]:
+    countries = [p for p in places if p.kind == "country"]
     if countries:
         text = brief.text + "\n" + "\n".join(f"{w.title or ''} {w.abstract or ''}" for w in works or [])
         counts = {p.name: _mentions(p, text) for p in countries}
@@ -203,10 +229,10 @@ def subject_places(brief: EventBrief, works: list[IssueWork] | None = None) -> l
         named = [p.name for p in countries if counts[p.name] * 3 >= top * 2][:3]
         if named:
             return named
-    regions = [p.name for p in brief.places if p.kind == "region"]
+    regions = [p.name for p in places if p.kind == "region"]
     if regions:
         return regions[:1]
-    return [brief.places[0].name] if brief.places else []
+    return [places[0].name] if places else []
 
 
 def _mentions(place: Place, text: str) -> int:

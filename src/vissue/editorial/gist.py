@@ -100,6 +100,30 @@ _OPENING_CLAUSE = re.compile(r"^((?:that\s+)?)(?:although|though|whereas|despite
                              r"by|through|using|drawing on|based on|building on)\s[^,]{3,}?,\s+")
 
 
+_ENUMERATED = re.compile(
+    r"(?:make|makes|forward|forwards|advance|advances|offer|offers|put|puts|present|presents|develop|"
+    r"develops|have|has|reach|reaches|draw|draws|set|sets)\s+(?:forth\s+|out\s+)?"
+    r"(?:two|three|four|five|several|a few|\d+|the following)\s+(?:main\s+|key\s+|central\s+|related\s+|"
+    r"interrelated\s+|broad\s+)?(arguments?|claims?|findings?|conclusions?|points?|propositions?|"
+    r"hypothes[ie]s|contributions?|insights?|lessons?)\s*(?:forth\s+)?:\s*"
+    r"(?:\(?(?:1|i|a)\)\s*|first(?:ly)?,\s*)?", re.IGNORECASE)
+_MARKER = re.compile(r"\s*(?:\(\d\)|\(?(?:ii|iii|iv|b|c)\)|\b\d\))\s+")
+
+
+def enumerated(text: str, subject: str, plural: bool, context: str) -> str:
+    """'X forward two arguments: (1) In both countries …' -> 'X argue that in both countries …':
+    a count promised and one item given reads as something missing; the numbers go too."""
+    head = _head(text, subject)
+    if head is None:
+        return text
+    m = _ENUMERATED.match(f"{head[1]} {head[2]}")
+    if m is None:
+        return text
+    verb = "find" if re.match(r"(?:finding|conclusion|insight|lesson)", m.group(1), re.IGNORECASE) else "argue"
+    rest = _MARKER.sub(" ", f"{head[1]} {head[2]}"[m.end():])
+    return f"{subject} {agree(verb, plural)} that {lower_first(rest.strip(), context)}"
+
+
 def _cut_tail(text: str) -> str:
     """Drop a trailing clause; not the 'but' of 'not so much X, but Y' (Y is the claim)."""
     m = _TAIL.search(text)
@@ -155,6 +179,7 @@ def retell(sentence: str, subject: str, plural: bool, *, context: str, aim: int)
     text = re.sub(rf"^({re.escape(subject)})\s+(?:also|further|then|thus|therefore|additionally|moreover|"
                   r"finally|first|again|empirically|specifically)\s+", r"\1 ", text)
     text = collapse_nesting(text, subject, plural)
+    text = enumerated(text, subject, plural, context)
     text = re.sub(rf"^({re.escape(subject)}\s+\S+\s+that\s+)(?:" + "|".join(re.escape(c) for c in CONNECTIVES)
                   + r"),?\s+", r"\1", text, flags=re.IGNORECASE)
     head = _head(text, subject)

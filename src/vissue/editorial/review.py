@@ -53,7 +53,7 @@ class Finding:
 # ---- references that point outside the sentence --------------------------------------------
 
 _SELF = frozenset(["article", "paper", "study", "essay", "work", "chapter", "book", "analysis", "research", "volume", "issue", "contribution"])
-_DEMONSTRATIVE = re.compile(r"\b(these|those|this|such|said)\s+(?:[a-z]+(?:-[a-z]+)?\s+){0,2}?([a-z]+(?:-[a-z]+)*)\b",
+_DEMONSTRATIVE = re.compile(r"\b(these|those|this|such|said|both)\s+(?:[a-z]+(?:-[a-z]+)?\s+){0,2}?([a-z]+(?:-[a-z]+)*)\b",
                             re.IGNORECASE)
 _HERE = re.compile(r"\b(?:here(?:in)?|aforementioned|above-mentioned|the (?:former|latter)|hereafter|"
                    r"to the contrary|on the contrary)\b",
@@ -64,14 +64,23 @@ _NOT_NOUNS = frozenset(["as", "is", "are", "was", "were", "has", "have", "had", 
 
 def dangling(text: str) -> str | None:
     """The words of a sentence that refer to something outside it, else None: a demonstrative
-    whose noun the sentence has not named before ('these methods'), a pointer at the writer's
-    page ('presented here', 'the former'), a pronoun before any noun could be its antecedent."""
+    whose noun the sentence has not named before ('these methods', 'said revision', 'both key
+    issues'), a pointer at the writer's page ('presented here', 'the former'), a pronoun before any noun could be its antecedent."""
     m = _HERE.search(text)
     if m:
         return m.group()
     for m in _DEMONSTRATIVE.finditer(text):
         word, noun = m.group(1).lower(), m.group(2).lower()
         if word == "such" and noun in ("as", "that"):
+            continue
+        if word == "both":  # 'both key issues' points back; 'both Russia and China' does not
+            after = text[m.start() + 4:]
+            plural = re.match(r"\s+(?:[a-z]+(?:-[a-z]+)?\s+){0,2}?[a-z]+s\b", after)
+            if not plural or re.match(r"\s*(?:\S+\s+){0,4}?(?:and|of)\b", after):
+                continue
+            before = {stem(w) for w, _, _ in word_tokens(text[:m.start()])}
+            if not any(stem(n) in before for n in plural.group().split()):
+                return "both" + plural.group()
             continue
         if noun in _SELF:
             continue

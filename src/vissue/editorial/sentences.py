@@ -371,7 +371,6 @@ def _deictic(text: str) -> str:
                   lambda m: f"{m.group(1)}he {m.group(3)}", text)
     text = re.sub(r"\b([Tt])he (?:present|current) (" + _SELF_NOUN + r")\b",
                   lambda m: f"{m.group(1)}he {m.group(2)}", text)
-    text = re.sub(r"(?<=\bthat )said (?=[a-z])", "the ", text)
     text = re.sub(r"\b(?:our|my)\b", "their", text)
     text = re.sub(r"\bwe\b", "they", text)
     return re.sub(r"\bus\b", "them", text)
@@ -380,8 +379,8 @@ def _deictic(text: str) -> str:
 def third_person(sentence: str, subject: str, plural: bool, *, context: str = "") -> str:
     """Turn an abstract's sentence into one about its authors, in the abstract's own words.
 
-    "This article contends that said revision…" -> "Palazuelos and Fernández contend that the
-    revision…"; "We found…" -> "… find…"; "It argues…" -> "Öge argues…"; a sentence with no
+    "This article contends that the revision…" -> "Palazuelos and Fernández contend that the
+    revision…" ("said revision" stays: it points back, and review finds it dangling); "We found…" -> "… find…"; "It argues…" -> "Öge argues…"; a sentence with no
     subject to replace is reported: "Poor health was…" -> "… report that poor health was…".
     """
     s = _LABEL.sub("", sentence, count=1)

@@ -95,13 +95,19 @@ def title_length_bounds(key: str) -> tuple[int, int]:
     return int(n * (1 - share) / (1 + share)), int(n * (1 + share) / (1 - share)) + 1
 
 
+def first_authors_match(fa: str, fb: str) -> bool:
+    """Two first authors' keys (first_author_key) that do not tell two works apart: the same
+    name, close spellings of one, or a record without an author."""
+    return not fa or not fb or fa == fb or fuzz.ratio(fa, fb) >= 90
+
+
 def same_work(a: Work, b: Work) -> bool:
     """True when two records without a shared identifier describe one work."""
     ka, kb = title_key(a.title), title_key(b.title)
     if not titles_match(ka, kb):
         return False
     fa, fb = first_author_key(a), first_author_key(b)
-    if fa and fb and fa != fb and fuzz.ratio(fa, fb) < 90:
+    if not first_authors_match(fa, fb):
         return False
     if bool(fa) != bool(fb) and len(ka) < 40:
         return False  # a short title with no author to back it up is too weak

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, VissueError
-from ..readers import Format, detect_format, read_path
+from ..readers import Format
 from ..readers.vet import replace_surrogates, vet_reject, vet_work
 from ..work import Notice, Reject, Work
+from .reading import ReaderCrash, read_files
 from .store import Library
 
 BATCH = 500  # records written per transaction
@@ -87,42 +89,39 @@ def ingest(
     *,
     fmt: Format | str | None = None,
     progress: Progress | None = None,
+    parallel: bool | None = None,
 ) -> IngestReport:
-    """Read every file into the library; one bad record or file never stops the others."""
+    """Read every file into the library; one bad record or file never stops the others.
+
+    `parallel`: read the files in a helper process while this one stores (`library.reading`);
+    None chooses by the input's size and the machine.
+    """
     report = IngestReport()
-    for path in expand_paths(paths):
-        file_report = FileReport(file=replace_surrogates(str(path)))
-        report.files.append(file_report)
-        started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        try:
-            plan = read_path(path, fmt)
-        except InputError as e:
-            file_report.error = str(e)
-            continue
-        file_report.format = plan.format.value
-        file_report.warnings.extend(plan.warnings)
-        if progress:
-            progress("file", file_report.file, 0, None)
-        try:
-            _ingest_records(library, plan.records(), file_report, progress)
-            if file_report.read == 0:
-                file_report.error = f"{plan.file}: no records found reading it as {plan.format.value}"
-        except VissueError as e:
-            file_report.error = str(e)
-        if file_report.error and file_report.read == 0:
-            file_report.error += _format_hint(plan.format, plan.text)
-        library.log_ingest(file_report.file, file_report.format, asdict(file_report), started)
+    with library.bulk(), closing(read_files(expand_paths(paths), fmt, parallel=parallel)) as readings:
+        for reading in readings:
+            file_report = FileReport(file=reading.file)
+            report.files.append(file_report)
+            started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            if reading.error or reading.format is None:
+                file_report.error = reading.error
+                continue
+            file_report.format = reading.format.value
+            file_report.warnings.extend(reading.warnings)
+            if progress:
+                progress("file", file_report.file, 0, None)
+            try:
+                _ingest_records(library, reading.records, file_report, progress)
+                if file_report.read == 0:
+                    file_report.error = f"{reading.file}: no records found reading it as {reading.format.value}"
+            except ReaderCrash:
+                raise  # not this file's fault: the ingest stops, what was stored stays
+            except VissueError as e:
+                file_report.error = str(e)
+            if file_report.error and file_report.read == 0:
+                file_report.error += reading.hint()
+            library.log_ingest(file_report.file, file_report.format, asdict(file_report), started)
     report.works = library.count()
     return report
-
-
-def _format_hint(fmt: Format, text: str) -> str:
-    """'; it looks like wos (try --format auto)' when the content says another format."""
-    try:
-        guess = detect_format(text)
-    except VissueError:
-        return ""
-    return f"; it looks like {guess.value} (try --format auto)" if guess is not fmt else ""
 
 
 def _batches(records: Iterable[Work | Reject | Notice], size: int) -> Iterator[list[Work | Reject | Notice]]:
@@ -145,7 +144,8 @@ def ingest_records(
 ) -> None:
     """Write records from any source (a file, a page of a live API) into the library, counting
     each in `report`; every BATCH records are one transaction."""
-    _ingest_records(library, records, report, progress)
+    with library.bulk():
+        _ingest_records(library, records, report, progress)
 
 
 def _ingest_records(

@@ -133,6 +133,19 @@ MIGRATIONS: list[str] = [
         WHERE id = NEW.id;
     END;
     """,
+    # 5: dedupe blocks read from indexes alone (issue 13): a work's first author, year and title
+    #    length, and its title with year and first author, so the candidates of a record are an
+    #    index range however large the library or common the surname; and `changed` written by
+    #    the statements that add or change a work (library.store), not by triggers that updated
+    #    the row again and bumped the generation twice.
+    """
+    DROP INDEX works_title_key;
+    DROP INDEX works_author_key;
+    CREATE INDEX works_title_block ON works(title_key, year, author_key);
+    CREATE INDEX works_author_block ON works(author_key, year, length(title_key), title_key);
+    DROP TRIGGER works_insert_changed;
+    DROP TRIGGER works_update_changed;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

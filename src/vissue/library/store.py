@@ -6,16 +6,20 @@ a process killed in the middle leaves the library as it was at the last commit.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from ..errors import ConflictError, InputError, LibraryError, NotFoundError
 from ..ids import normalize_issn, parse_identifier
@@ -26,6 +30,8 @@ from .migrations import migrate
 
 DB_NAME = "library.sqlite"
 DEFAULT_DIR = Path("~/.local/share/vissue/library")
+BULK_CACHE_KIB = 256 * 1024  # SQLite's page cache while ingesting (it takes what it touches)
+BULK_CHECKPOINT_PAGES = 16384  # pages of log (64 MB at 4 KB) between copies into the database while ingesting
 
 
 def default_library_dir() -> Path:
@@ -37,8 +43,27 @@ def default_library_dir() -> Path:
     return DEFAULT_DIR.expanduser()
 
 
+_clock: list[Any] = [None, ""]  # the second last formatted, and its text
+
+
 def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    second = int(time.time())
+    if second != _clock[0]:
+        _clock[:] = [second, datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")]
+    return _clock[1]
+
+
+_venue_key = functools.lru_cache(maxsize=65536)(venue_key)  # records of one journal spell it alike
+
+
+def _dumps(value: Any) -> str:
+    """JSON text of a record's data (orjson: ten times the standard encoder's speed); the
+    standard encoder for what orjson refuses (an integer beyond 64 bits, a lone surrogate,
+    which the database then refuses with the reason)."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False)
 
 
 def _storable_int(value: int) -> bool:
@@ -136,9 +161,14 @@ class Library:
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.create_function("vissue_titles_match", 2, dedupe.titles_match, deterministic=True)
+            self.db.create_function("vissue_authors_match", 2, dedupe.first_authors_match, deterministic=True)
             migrate(self.db)
         except sqlite3.DatabaseError as e:
             raise LibraryError(f"{db_path}: not a usable library database ({e})") from e
+        # What this connection knows of the database between its writes (the next source id,
+        # venues by key); valid while no other connection has written (PRAGMA data_version).
+        self._known: dict[str, Any] = {}
+        self._data_version: int | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -165,16 +195,38 @@ class Library:
             except BaseException:
                 self.db.execute("ROLLBACK TO nested")
                 self.db.execute("RELEASE nested")
+                self._known.clear()
                 raise
             self.db.execute("RELEASE nested")
             return
         self.db.execute("BEGIN IMMEDIATE")
+        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._data_version:  # another connection wrote since: forget what was known
+            self._known.clear()
+            self._data_version = version
         try:
             yield
         except BaseException:
             self.db.execute("ROLLBACK")
+            self._known.clear()
             raise
         self.db.execute("COMMIT")
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Many writes to come (an ingest): a page cache large enough for the indexes they
+        update (a million works' dedupe and identifier indexes are ~300 MB), and the log copied
+        into the database every 64 MB rather than every 4 MB (each copy ends with an fsync; a
+        commit is as safe either way); the usual settings after."""
+        cache = self.db.execute("PRAGMA cache_size").fetchone()[0]
+        checkpoint = self.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        self.db.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
+        self.db.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
+        try:
+            yield
+        finally:
+            self.db.execute(f"PRAGMA cache_size = {cache}")
+            self.db.execute(f"PRAGMA wal_autocheckpoint = {checkpoint}")
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -191,21 +243,21 @@ class Library:
 
     def _add(self, work: Work) -> AddResult:
         origin = work.origin
-        raw = origin.raw if origin else json.dumps(work.to_dict(), sort_keys=True)
+        data = work.to_dict()
+        raw = origin.raw if origin else json.dumps(data, sort_keys=True)
         fmt = origin.format if origin else "api"
         raw_hash = _hash(fmt, raw)
+        keys = title_key(work.title), dedupe.first_author_key(work)
         with self.transaction():
             known = self.db.execute("SELECT work_id FROM sources WHERE raw_hash = ?", (raw_hash,)).fetchone()
             if known:
                 return AddResult("unchanged", known[0])
-            match = self._find_match(work)
+            match = self._find_match(work, *keys)
             if match is None:
-                data = work.to_dict()
-                work_id = self._insert_work(work, data)
-                source_id = self._insert_source(work_id, work, raw, raw_hash)
+                source_id = self._next_source_id()  # its fields' provenance, written with the work
                 provenance = {k: source_id for k, v in data.items() if v not in (None, "", [], {})}
-                self.db.execute("UPDATE works SET provenance = ? WHERE id = ?",
-                                (json.dumps(provenance), work_id))
+                work_id = self._insert_work(work, data, provenance, *keys)
+                self._insert_source(work_id, work, raw, raw_hash)
                 return AddResult("added", work_id)
             source_id = self._insert_source(match.id, work, raw, raw_hash)
             merged = dedupe.merge(match.work, match.provenance, work, source_id)
@@ -234,53 +286,88 @@ class Library:
                  counts.get("merged", 0), counts.get("rejected", 0)),
             )
 
-    def _find_match(self, work: Work) -> StoredWork | None:
-        for scheme, value in work.work_ids():
-            row = self.db.execute(
-                "SELECT work_id FROM identifiers WHERE scheme = ? AND value = ? ORDER BY work_id LIMIT 1",
-                (scheme, value),
-            ).fetchone()
-            if row:
-                return self._load(row[0])
-        key = title_key(work.title)
+    def _find_match(self, work: Work, key: str, author: str) -> StoredWork | None:
+        """The stored work a record is a record of (its title_key and first_author_key given)."""
+        pairs = work.work_ids()
+        if pairs:  # the first of its identifiers (in WORK_SCHEMES order) that a stored work has
+            rows = self.db.execute(  # one probe of the primary key a pair
+                "SELECT scheme, value, work_id FROM identifiers WHERE "
+                + " OR ".join(["(scheme = ? AND value = ?)"] * len(pairs)),
+                [part for pair in pairs for part in pair],
+            ).fetchall()
+            found: dict[tuple[str, str], int] = {}
+            for scheme, value, work_id in rows:
+                found[scheme, value] = min(work_id, found.get((scheme, value), work_id))
+            for pair in pairs:
+                if pair in found:
+                    return self._load(found[pair])
         if not key:
             return None
-        # Blocks: the same normalised title, or the same first author with a title close enough
-        # (dedupe.titles_match, in SQL); both without a year more than one apart, which
-        # dedupe.why_different never lets match. Every candidate of a block is compared: none
-        # is skipped, however common the surname.
-        rows = self.db.execute(
-            "SELECT id FROM works WHERE (title_key = ? OR (author_key = ? AND author_key != ''"
-            " AND length(title_key) BETWEEN ? AND ? AND vissue_titles_match(title_key, ?)))"
-            " AND (year IS NULL OR ? IS NULL OR abs(year - ?) <= 1) ORDER BY id",
-            (key, dedupe.first_author_key(work), *dedupe.title_length_bounds(key), key,
-             work.year, work.year),
-        ).fetchall()
-        for (candidate_id,) in rows:
+        rows = self.db.execute(*self._block_query(key, author, work.year)).fetchall()
+        for candidate_id in sorted({row[0] for row in rows}):
             candidate = self._load(candidate_id)
             if dedupe.same_work(candidate.work, work):
                 return candidate
         return None
 
+    @staticmethod
+    def _block_query(key: str, author: str, year: int | None) -> tuple[str, list[Any]]:
+        """The stored works a record without a shared identifier may duplicate (an id may
+        come twice: the caller sorts them).
+
+        Two blocks, each a range of an index (migration 5): the same normalised title with a
+        compatible first author (dedupe.first_authors_match), or the same first author with a
+        title of a length and closeness that can match (dedupe.titles_match); both without a
+        year more than one apart, which dedupe.why_different never lets match. These are
+        conditions `dedupe.same_work` requires, so every work that can match is a candidate:
+        none is skipped, however common the surname or large the library.
+        """
+        low, high = dedupe.title_length_bounds(key)
+        years = "" if year is None else " AND (year IS NULL OR year BETWEEN ? AND ?)"
+        around = [] if year is None else [year - 1, year + 1]
+        parts = [f"SELECT id FROM works WHERE title_key = ?{years} AND vissue_authors_match(author_key, ?)"]
+        params: list[Any] = [key, *around, author]
+        if author:
+            close = " AND length(title_key) BETWEEN ? AND ? AND vissue_titles_match(title_key, ?)"
+            if year is None:
+                parts.append(f"SELECT id FROM works WHERE author_key = ?{close}")
+                params += [author, low, high, key]
+            else:  # years as an IN list and NULL: the title length is then a range of the index
+                parts.append(f"SELECT id FROM works WHERE author_key = ? AND year IN (?, ?, ?){close}")
+                parts.append(f"SELECT id FROM works WHERE author_key = ? AND year IS NULL{close}")
+                params += [author, year - 1, year, year + 1, low, high, key, author, low, high, key]
+        return " UNION ALL ".join(parts), params
+
+    def _next_source_id(self) -> int:
+        """The id the next source row gets (the largest so far + 1, as SQLite would choose)."""
+        if "source_id" not in self._known:
+            self._known["source_id"] = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM sources").fetchone()[0]
+        return int(self._known["source_id"])
+
     def _insert_source(self, work_id: int, work: Work, raw: str, raw_hash: str) -> int:
         origin = work.origin
-        cursor = self.db.execute(
-            "INSERT INTO sources (work_id, file, position, format, raw, raw_hash, ingested)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (work_id, origin.file if origin else "", origin.position if origin else "",
+        source_id = self._next_source_id()
+        self.db.execute(
+            "INSERT INTO sources (id, work_id, file, position, format, raw, raw_hash, ingested)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (source_id, work_id, origin.file if origin else "", origin.position if origin else "",
              origin.format if origin else "api", raw, raw_hash, _now()),
         )
-        return int(cursor.lastrowid or 0)
+        self._known["source_id"] = source_id + 1
+        return source_id
 
-    def _insert_work(self, work: Work, data: dict[str, Any]) -> int:
+    # `changed` is the generation the write makes: the trigger on works adds one to it after.
+    _NEXT_GENERATION = "(SELECT CAST(value AS INTEGER) + 1 FROM meta WHERE key = 'generation')"
+
+    def _insert_work(self, work: Work, data: dict[str, Any], provenance: dict[str, int], key: str,
+                     author: str) -> int:
         venue_id = self._venue_id(work.venue)
         now = _now()
         cursor = self.db.execute(
             "INSERT INTO works (title, title_key, author_key, year, doc_type, venue_id, data,"
-            " provenance, added, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (work.title, title_key(work.title), dedupe.first_author_key(work), work.year,
-             work.doc_type.value, venue_id, json.dumps(data, ensure_ascii=False),
-             "{}", now, now),
+            f" provenance, added, updated, changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {self._NEXT_GENERATION})",
+            (work.title, key, author, work.year,
+             work.doc_type.value, venue_id, _dumps(data), _dumps(provenance), now, now),
         )
         work_id = int(cursor.lastrowid or 0)
         self._insert_identifiers(work_id, work)
@@ -289,10 +376,11 @@ class Library:
     def _update_work(self, work_id: int, work: Work, provenance: dict[str, int]) -> None:
         self.db.execute(
             "UPDATE works SET title = ?, title_key = ?, author_key = ?, year = ?, doc_type = ?,"
-            " venue_id = ?, data = ?, provenance = ?, updated = ? WHERE id = ?",
+            f" venue_id = ?, data = ?, provenance = ?, updated = ?, changed = {self._NEXT_GENERATION}"
+            " WHERE id = ?",
             (work.title, title_key(work.title), dedupe.first_author_key(work), work.year,
-             work.doc_type.value, self._venue_id(work.venue),
-             json.dumps(work.to_dict(), ensure_ascii=False), json.dumps(provenance), _now(), work_id),
+             work.doc_type.value, self._venue_id(work.venue), _dumps(work.to_dict()),
+             _dumps(provenance), _now(), work_id),
         )
 
     def _insert_identifiers(self, work_id: int, work: Work) -> None:
@@ -302,37 +390,54 @@ class Library:
         )
 
     def _venue_id(self, venue: Venue) -> int | None:
-        """The venue a record's journal/book belongs to, created or extended as needed."""
+        """The venue a record's journal/book belongs to (the first of its keys, ISSNs then name,
+        that names one), created or extended as needed; each of its keys then names a venue.
+
+        What this connection has read or written of venues is kept (`_known`): a record of a
+        known venue that adds nothing to it costs no query.
+        """
         issn, eissn = normalize_issn(venue.issn), normalize_issn(venue.eissn)
         keys = [f"issn:{i.lower()}" for i in (issn, eissn) if i]
-        if venue.name and venue_key(venue.name):
-            keys.append(f"name:{venue_key(venue.name)}")
+        name_key = _venue_key(venue.name) if venue.name else ""
+        if name_key:
+            keys.append(f"name:{name_key}")
         if not keys:
             return None
-        venue_id = None
+        by_key: dict[str, int | None] = self._known.setdefault("venue_keys", {})
+        rows: dict[int, tuple[Any, ...]] = self._known.setdefault("venues", {})
         for key in keys:
-            row = self.db.execute("SELECT venue_id FROM venue_keys WHERE key = ?", (key,)).fetchone()
-            if row:
-                venue_id = row[0]
-                break
-        cased = bool(venue.name) and not is_shouting(venue.name)
-        name = smart_title(venue.name) if venue.name else None
+            if key not in by_key:
+                row = self.db.execute("SELECT venue_id FROM venue_keys WHERE key = ?", (key,)).fetchone()
+                by_key[key] = row[0] if row else None
+        venue_id = next((by_key[k] for k in keys if by_key[k] is not None), None)
         if venue_id is None:
+            cased = bool(venue.name) and not is_shouting(venue.name)
+            name = smart_title(venue.name) if venue.name else None
             cursor = self.db.execute(
                 "INSERT INTO venues (name, name_cased, issn, eissn) VALUES (?, ?, ?, ?)",
                 (name, cased, issn, eissn),
             )
             venue_id = int(cursor.lastrowid or 0)
+            rows[venue_id] = (name, int(cased), issn, eissn)
         else:
-            self.db.execute(
-                "UPDATE venues SET name = CASE WHEN name IS NULL OR (? AND NOT name_cased) THEN ?"
-                " ELSE name END, name_cased = max(name_cased, ?), issn = coalesce(issn, ?),"
-                " eissn = coalesce(eissn, ?) WHERE id = ?",
-                (cased, name, cased, issn, eissn, venue_id),
-            )
-        self.db.executemany(
-            "INSERT OR IGNORE INTO venue_keys (key, venue_id) VALUES (?, ?)", [(k, venue_id) for k in keys]
-        )
+            if venue_id not in rows:
+                rows[venue_id] = self.db.execute(
+                    "SELECT name, name_cased, issn, eissn FROM venues WHERE id = ?", (venue_id,)).fetchone()
+            old_name, old_cased, old_issn, old_eissn = rows[venue_id]
+            cased = not old_cased and bool(venue.name) and not is_shouting(venue.name)  # else unused
+            renamed = old_name is None or cased
+            new = (smart_title(venue.name) if venue.name else None) if renamed else old_name
+            row = (new, max(old_cased, int(cased)), issn if old_issn is None else old_issn,
+                   eissn if old_eissn is None else old_eissn)
+            if row != rows[venue_id]:
+                self.db.execute("UPDATE venues SET name = ?, name_cased = ?, issn = ?, eissn = ? WHERE id = ?",
+                                (*row, venue_id))
+                rows[venue_id] = row
+        missing = list(dict.fromkeys(k for k in keys if by_key[k] is None))  # an ISSN may be the eISSN too
+        if missing:
+            self.db.executemany("INSERT INTO venue_keys (key, venue_id) VALUES (?, ?)",
+                                [(k, venue_id) for k in missing])
+            by_key.update(dict.fromkeys(missing, venue_id))
         return venue_id
 
     # -- reading -----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from dataclasses import fields, is_dataclass
 from typing import Any
 
 from ..text import has_surrogate, replace_surrogates
-from ..work import Author, Notice, Reject, Venue, Work
+from ..work import Author, Notice, Origin, Reject, Venue, Work
 
 #: The most characters one field (a title, an abstract, all the cited references) may hold.
 MAX_FIELD_CHARS = 1_000_000
@@ -79,11 +79,23 @@ def _excerpt(raw: str) -> str:
 def _strings(value: Any) -> list[str]:
     """The text of a value: every string of it, nested lists, dicts (keys too) and records (a
     Work, its Authors, Venue and Origin) included, walked without recursion (a list of strings
-    comes back as one)."""
+    comes back as one). Exact types are tested first: this runs on every record ingested."""
     found, stack = [], [value]
     while stack:
         item = stack.pop()
-        if isinstance(item, str):
+        kind = type(item)
+        if kind is str:
+            found.append(item)
+        elif item is None or kind in _SCALARS:
+            continue
+        elif kind in _RECORDS:
+            stack.extend(vars(item).values())
+        elif kind is list or kind is tuple:
+            try:  # a list of strings (references, keywords) at C speed
+                found.append("".join(item))
+            except TypeError:
+                stack.extend(item)
+        elif isinstance(item, str):  # a DocType
             found.append(item)
         elif isinstance(item, dict):
             try:
@@ -92,13 +104,14 @@ def _strings(value: Any) -> list[str]:
                 stack.extend(item.keys())
             stack.extend(item.values())
         elif isinstance(item, list | tuple):
-            try:  # a list of strings (references, keywords) at C speed
-                found.append("".join(item))
-            except TypeError:
-                stack.extend(item)
-        elif item is not None and is_dataclass(item):
+            stack.extend(item)
+        elif is_dataclass(item):
             stack.extend(vars(item).values())
     return found
+
+
+_SCALARS = frozenset({int, float, bool})
+_RECORDS = frozenset({Work, Author, Venue, Origin})
 
 
 def _fix_dataclass(obj: Work | Author | Venue, prefix: str, fix: Any, *, skip: set[str] = frozenset()) -> None:

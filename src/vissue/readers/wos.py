@@ -53,12 +53,16 @@ def _fields(lines: list[str], first: int, problems: list[tuple[str, str]]) -> di
     """
     fields: dict[str, list[str]] = {}
     tag = None
+    values: list[str] = []  # the current tag's values
     for offset, line in enumerate(lines):
-        if line.startswith("   ") or (tag and line[:2].strip() == "" and line.strip()):
+        if line.startswith("   "):  # most lines: a cited reference, an author, an address
             if tag is None:
                 fields.setdefault("", []).append(line.strip())
-                continue
-            fields[tag].append(line[3:].rstrip() if line.startswith("   ") else line.strip())
+            else:
+                values.append(line[3:].rstrip())
+            continue
+        if tag and line[:2].strip() == "" and line.strip():
+            values.append(line.strip())
             continue
         match = _TAG.match(line)
         if not match:
@@ -69,7 +73,8 @@ def _fields(lines: list[str], first: int, problems: list[tuple[str, str]]) -> di
         if tag in fields:
             problems.append((tag, f"tag {tag} appears a second time at line {first + offset} "
                                   "(a WoS record has each tag once); both values kept"))
-        fields.setdefault(tag, []).append(match.group(2).rstrip())
+        values = fields.setdefault(tag, [])
+        values.append(match.group(2).rstrip())
     for tag in [t for t in fields if t not in ("CR", "")]:
         refs = [v for v in fields[tag][1:] if _REFERENCE.match(v)]
         if len(refs) >= 2 and not _REFERENCE.match(fields[tag][0]):
@@ -192,34 +197,43 @@ def read(text: str, *, file: str = "<text>") -> Iterator[Work | Reject | Notice]
     read, with a warning (a WoS record has one PT line, the first).
     """
     lines = text.split("\n")
-    start = None
-    record: list[str] = []
+    start = None  # the line number where the current record starts (its lines: lines[start - 1:number - 1])
     for number, line in enumerate(lines, start=1):
         if start is None:
             if line.startswith(("FN ", "VR ", "EF")) or not line.strip():
                 continue
             start = number
-            record = []
-        if line.rstrip() == "ER":
+        head = line[:2]  # only lines starting ER, EF or PT end a record: one test for the others
+        if head != "ER" and head != "EF" and head != "PT":
+            continue
+        if head == "ER" and line.rstrip() == "ER":
+            record = lines[start - 1 : number - 1]
             yield from _record(record, start, file, "\n".join([*record, "ER"]))
             start = None
             continue
-        if line.rstrip() == "EF" and any(r.startswith("PT ") for r in record):
+        if head == "EF" and line.rstrip() == "EF" and _has_pt(lines, start, number):
             yield Notice(file, f"line {start}", "ER", f"the record has no ER line: it is taken to end at the "
                          f"EF line that ends the file (line {number})")
+            record = lines[start - 1 : number - 1]
             yield from _record(record, start, file, "\n".join(record).rstrip())
             start = None
             continue
-        if line.startswith("PT ") and any(r.startswith("PT ") for r in record):
+        if line.startswith("PT ") and _has_pt(lines, start, number):
             yield Notice(file, f"line {start}", "ER", f"the record has no ER line: it is taken to end where "
                          f"the next record's PT line starts (line {number}); both records kept")
+            record = lines[start - 1 : number - 1]
             yield from _record(record, start, file, "\n".join(record).rstrip())
-            start, record = number, []
-        record.append(line)
+            start = number
+    record = lines[start - 1 :] if start is not None else []
     if start is not None and any(line.strip() for line in record):
         raw = "\n".join(record)
         yield Reject(file, f"line {start}", "ER",
                      "record is truncated: the file ends before its ER line", raw)
+
+
+def _has_pt(lines: list[str], start: int, number: int) -> bool:
+    """Whether the record's lines so far (from line `start` up to line `number`) hold a PT line."""
+    return any(r.startswith("PT ") for r in lines[start - 1 : number - 1])
 
 
 def _record(record: list[str], start: int, file: str, raw: str) -> Iterator[Work | Reject | Notice]:

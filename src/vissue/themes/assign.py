@@ -4,9 +4,10 @@
 
 1. How alike each pair of works is: in meaning (embeddings), in words (TF-IDF) and in what
    they cite (shared references) (``similarity``).
-2. The works are grouped by that similarity, into as many themes as they call for: 2 to 5
-   for ten works (one theme for every two works at most, and at most max(6, n / 4)), or
-   exactly `count` (``groups``). A work like none of its group's other works (cosine below
+2. The works are grouped where the readings of that similarity agree (consensus of Ward and
+   average-linkage clusterings of each), into as many themes as they call for: 2 to 5 for ten
+   works (one theme for every two works at most, and at most max(6, n / 4)), or exactly
+   `count` (``groups``). A work like none of its group's other works (cosine below
    APART_COSINE with each) stays a theme of its own rather than being forced into one.
 3. Each group is named from its works' keywords and titles, among the phrases the library's
    authors use as keywords (``names``, ``field``), or, when the journal
@@ -31,22 +32,14 @@ from ..issue import IssueWork, Theme
 from ..search.semantic import Embedder, unit_rows
 from ..text import fold
 from .field import FieldVocabulary
-from .groups import APART_COSINE, group_works, keep_apart
+from .groups import APART_COSINE, MAX_THEMES, MIN_THEMES, group_works, keep_apart, theme_sizes
 from .names import name_groups
 from .similarity import Similarity, work_similarity
 from .vocabulary import Vocabulary, load_vocabulary
 from .words import GENERIC, plural_stems
 
-MIN_THEMES = 2
-MAX_THEMES = 6
 #: A journal's lens names a group when its cosine to the group's centroid reaches this.
 LENS_FIT = 0.25
-
-
-def theme_sizes(n: int) -> range:
-    """How many themes n works may make: 2 up to one theme for two works, at most max(6, n / 4)."""
-    most = max(MIN_THEMES, min(n // 2, max(MAX_THEMES, n // 4)))
-    return range(min(MIN_THEMES, n), min(most, n) + 1)
 
 
 def assign_themes(
@@ -98,9 +91,9 @@ def assign_themes(
         return []
     if names:
         return _numbered(_named_themes(works, vectors, names, embedder))
-    similarity = work_similarity(works, vectors, references)
+    similarity = work_similarity(works, vectors, references, field)
     sizes = range(count, count + 1) if count is not None else theme_sizes(n)
-    groups = group_works(similarity.combined, sizes)
+    groups = group_works(similarity, sizes)
     if count is None:
         groups = keep_apart(groups, vectors)
     centroids = [unit_rows(vectors[g].mean(axis=0)) for g in groups]

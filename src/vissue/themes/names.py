@@ -73,10 +73,13 @@ def _phrases(work: IssueWork, places: frozenset[str]) -> list[tuple[str, str, st
             return  # 'the state's', 'conflict in contemporary': not a noun phrase
         found.append((" ".join(plural_stems(" ".join(words))), " ".join(words), origin))
 
-    acronyms = {w for w in re.findall(r"[\w-]+", f"{work.title} {work.abstract or ''}") if w.isupper() and len(w) > 1}
+    written = " ".join(t for t in (work.title or "", work.abstract or "") if not t.isupper())  # 'THINKING WITH GENDER'
+    acronyms = {w for w in re.findall(r"[\w-]+", written) if w.isupper() and len(w) > 1}  # has none
 
-    def case(words: list[str]) -> list[str]:  # 'OIL' -> 'oil', 'CSTO' stays
-        return [w if w in acronyms else w.lower() for w in words]
+    proper = _proper_names(work.abstract or "", work.title or "")
+
+    def case(words: list[str]) -> list[str]:  # 'OIL' -> 'oil', 'CSTO' and 'Rogun' stay
+        return [w if w in acronyms else proper.get(w.lower(), w.lower()) for w in words]
 
     for keyword in work.keywords:
         if keyword.isupper():  # indexers' keywords in capitals join words by hyphens: 'ORGANIZED-CRIME'
@@ -93,6 +96,27 @@ def _phrases(work: IssueWork, places: frozenset[str]) -> list[tuple[str, str, st
                 for at in range(len(words) - size + 1):
                     take(words[at: at + size], origin)
     return found
+
+
+def _proper_names(text: str, title: str = "") -> dict[str, str]:
+    """Words the text always writes with a capital, once at least inside a sentence ('the Rogun
+    dam', 'Islam'), and the title never in lower case ('the parliament of ...'): lower-case word
+    -> how it is written. None from a text in capitals."""
+    if text.isupper():
+        return {}
+    lower = set(re.findall(r"\b[a-z][\w'’-]*", title))
+    forms: dict[str, Counter[str]] = {}
+    inside: set[str] = set()
+    for match in re.finditer(r"[^\W\d_][\w'’-]*", text):
+        word = match.group(0)
+        forms.setdefault(word.lower(), Counter())[word] += 1
+        at = match.start() - 1
+        while at >= 0 and text[at].isspace():
+            at -= 1
+        if at >= 0 and text[at] not in ".?!:;\"“(" and word[0].isupper():
+            inside.add(word.lower())
+    return {key: counts.most_common(1)[0][0] for key, counts in forms.items()
+            if key in inside and key not in lower and all(w[0].isupper() and not w.isupper() for w in counts)}
 
 
 def _stem_text(work: IssueWork, *, abstract: bool = True) -> str:

@@ -1,6 +1,7 @@
 """The words of titles, keywords and abstracts, as themes compare and name them.
 
     plural_stems("Elections, Parties")   # ['election', 'party']
+    terms("The Elections of 2020")       # ['elections', '2020']: the words a work is compared by
     place_words()                        # every folded word of a place name vissue knows
 
 Plural endings and British spellings ('-isation') only: a full stemmer makes 'succession' match 'successful'.
@@ -46,6 +47,23 @@ def plural_stems(text: str) -> list[str]:
     return [_singular(word) for word in WORD.findall(fold(text))]
 
 
+_TERM = re.compile(r"\b\w\w+\b")  # scikit-learn's default token
+
+
+@functools.cache
+def _stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+def terms(text: str) -> list[str]:
+    """The words two works are compared by (``similarity``): folded, words of two letters or more,
+    scikit-learn's English stop words out; each as often as the text has it."""
+    stop = _stop_words()
+    return [t for t in _TERM.findall(fold(text)) if t not in stop]
+
+
 @functools.cache
 def place_words() -> frozenset[str]:
     """Every folded word of every place name the gazetteer knows ('and' of 'Trinidad and Tobago' and
@@ -55,4 +73,4 @@ def place_words() -> frozenset[str]:
                      for word in WORD.findall(fold(alias)) if word not in GENERIC and not word.isdigit())
 
 
-__all__ = ["GENERIC", "WORD", "place_words", "plural_stems"]
+__all__ = ["GENERIC", "WORD", "place_words", "plural_stems", "terms"]

@@ -203,7 +203,7 @@ async def brief_page(request: Request) -> HTMLResponse:
 def brief_values(brief: Any) -> dict[str, str]:
     """A brief as the brief form's fields (one place, actor or phrase a line)."""
     period = brief.period
-    return {"event": brief.text, "query": brief.query, "places": "\n".join(p.name for p in brief.places),
+    return {"event": brief.text, "places": "\n".join(p.name for p in brief.places),
             "actors": "\n".join(a.name for a in brief.actors), "key_phrases": "\n".join(brief.key_phrases),
             "period_start": (period.start or "") if period else "", "period_end": (period.end or "") if period else ""}
 
@@ -233,7 +233,6 @@ def _brief_from_form(request: Request, form: dict[str, str]) -> Any:
     clean = [plain_text(x) for x in _lines(form.get("key_phrases"))]
     return EventBrief.from_dict({
         "text": plain_text(text),
-        "query": " ".join(plain_text(form.get("query", "")).split()),
         "places": [plain_text(x) for x in _lines(form.get("places"))],
         "actors": [plain_text(x) for x in _lines(form.get("actors"))],
         "key_phrases": [x for x in clean if x],
