@@ -1,6 +1,6 @@
 """Faster embedders of the bundled all-MiniLM-L6-v2, made on this machine from the package's files.
 
-    OpenVinoEmbedder()            the same network in OpenVINO, two streams (the default: DEFAULT_EMBEDDER)
+    OpenVinoEmbedder()            the same network in OpenVINO, a stream a core (the default: DEFAULT_EMBEDDER)
     OnnxEmbedder(quantize=True)   the same network in ONNX Runtime, weights int8 (dynamic quantisation)
     OnnxEmbedder(quantize=False)  the same network in ONNX Runtime, float32
     StaticEmbedder()              a static model2vec distillation: one vector a token, averaged
@@ -72,8 +72,6 @@ def _derived(name: str, make: Callable[[Path], None]) -> Path:
     return folder
 
 
-# -- ONNX Runtime -----------------------------------------------------------------------------
-
 def _bundled_network(**options: Any) -> Any:
     """The bundled model's transformer (transformers' BertModel), in eval mode, loaded quietly."""
     from transformers import AutoModel
@@ -87,6 +85,8 @@ def _bundled_network(**options: Any) -> Any:
         if bars:
             transformers_logging.enable_progress_bar()
 
+
+# -- ONNX Runtime -----------------------------------------------------------------------------
 
 def export_onnx(folder: Path, *, quantize: bool) -> None:
     """Write model.onnx (and tokenizer.json) of the bundled model into folder."""
@@ -225,8 +225,8 @@ class OpenVinoEmbedder:
     """all-MiniLM-L6-v2 in OpenVINO's CPU runtime, mean-pooled and normalised as the
     sentence-transformers model does. OpenVINO runs it in bfloat16 where the CPU has AMX or
     AVX-512 BF16 (float32 elsewhere), keeping sums and normalisations in float32: vectors
-    within 1e-4 of cosine of the float32 model's. Batches go to two streams at once, so both
-    cores stay busy while a batch is tokenised or pooled."""
+    within 1e-4 of cosine of the float32 model's. Batches go to several streams at once (one a
+    core: two here), so no core waits while a batch is tokenised or pooled."""
 
     name = SentenceTransformerEmbedder.name + "-openvino"
     dim = 384

