@@ -203,12 +203,25 @@ class OnnxEmbedder:
 
 # -- OpenVINO ---------------------------------------------------------------------------------
 
+def import_openvino() -> Any:
+    """openvino, with its usage reports off. As installed, it sends an event over the network at
+    each import and conversion unless the user has opted out (a file in ~/intel); vissue sends
+    nothing: with openvino_telemetry unimportable, openvino's tools use their own no-op stub."""
+    import sys
+
+    sys.modules.setdefault("openvino_telemetry", None)  # None: `import openvino_telemetry` fails
+    import openvino
+
+    return openvino
+
+
 def convert_openvino(folder: Path) -> None:
     """Write model.xml/.bin (OpenVINO's form of the bundled network) and tokenizer.json into folder."""
     import warnings
 
-    import openvino
     import torch
+
+    openvino = import_openvino()
 
     source = bundled_model_path()
     network = _bundled_network()
@@ -245,7 +258,7 @@ class OpenVinoEmbedder:
 
     def _load(self) -> None:
         try:
-            import openvino
+            openvino = import_openvino()
             from tokenizers import Tokenizer
         except ImportError as e:
             raise VissueError(f"the {self.name} embedder needs openvino: pip install openvino") from e
