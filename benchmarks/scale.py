@@ -26,7 +26,6 @@ import argparse
 import itertools
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -86,10 +85,12 @@ def ingest_works(library, works, chunk: int = 10_000) -> tuple[float, dict]:
     return seconds, {"added": report.added, "merged": report.merged}
 
 
-def rss_mb() -> float:
+def rss_mb(field: str = "VmRSS") -> float:
+    """This process's resident memory now (VmHWM: its peak; unlike getrusage's maxrss, which
+    Linux carries over from the parent through fork and exec, it is this program's own)."""
     with open("/proc/self/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -123,7 +124,7 @@ def search_process(folder: str, embedder_name: str, queries: int) -> None:
         retrieve(index, brief, SearchSettings(k=20), query_vector=vector)
         times.append(time.perf_counter() - begun)
     rss = rss_mb()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = rss_mb("VmHWM")
     with Library(folder, create=False) as library:  # works this library has never seen, even on --reuse
         fresh = library.count()
     new = list(resampled(real_works(), 10, seed=fresh, start=10_000_000 + fresh))
