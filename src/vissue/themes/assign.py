@@ -154,7 +154,9 @@ def _rationale(number: int, groups: list[list[int]], labels: list[str], support:
     cited = sum(similarity.shared[a, b] > 0 for a, b in pairs)
     if cited:
         most = int(max(similarity.shared[a, b] for a, b in pairs))
-        parts.append(f"{cited} of their {len(pairs)} pairs cite the same works (up to {most} references in common)")
+        pairs_cite = "both cite" if len(pairs) == 1 else f"{cited} of their {len(pairs)} pairs cite"
+        in_common = "one reference" if most == 1 else f"up to {most} references"
+        parts.append(f"{pairs_cite} the same works ({in_common} in common)")
     if not parts:
         parts.append("grouped by meaning, words and citations taken together, though no one of them sets them apart")
     text = "; ".join(parts)
