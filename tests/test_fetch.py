@@ -387,7 +387,10 @@ def test_killing_a_fetch_and_running_it_again_ends_with_exactly_the_servers_work
     cmd = [sys.executable, "-m", "vissue", "--library", str(lib), "fetch", "openalex", "--issn", ISSN,
            "--api-url", openalex_api.url, *FAST, "--json"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("VISSUE_") or k == "VISSUE_SHARED_DATA"}
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    # a suite started in the background by a shell ignores ctrl-c, and a child inherits that: the
+    # command is run as from a terminal, with ctrl-c at its default
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while 20 not in openalex_api.offsets() and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.01)
