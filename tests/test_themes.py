@@ -292,6 +292,11 @@ def test_a_proper_name_keeps_its_capital(embedder) -> None:
     names = name_groups([works[:2], works[2:]], embedder, [unit_rows(vectors[:2].mean(axis=0)), vectors[2]])
     assert "Rogun" in names[0].label.split(), names[0]
     assert names[1].label == "parliament", names[1]
+    # a word capitalised only inside a longer name keeps no capital of its own
+    from vissue.themes.names import _proper_names
+    found = _proper_names("Loans follow the Belt and Road Initiative and the Eurasian Economic Union, "
+                          "and the role of Islam grows.", "Roads and loans")
+    assert found == {"islam": "Islam"}, found
 
 
 def test_no_vocabulary_ships_with_vissue() -> None:

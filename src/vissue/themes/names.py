@@ -99,24 +99,41 @@ def _phrases(work: IssueWork, places: frozenset[str]) -> list[tuple[str, str, st
 
 
 def _proper_names(text: str, title: str = "") -> dict[str, str]:
-    """Words the text always writes with a capital, once at least inside a sentence ('the Rogun
-    dam', 'Islam'), and the title never in lower case ('the parliament of ...'): lower-case word
-    -> how it is written. None from a text in capitals."""
+    """Words the text always writes with a capital, once at least inside a sentence and standing
+    alone ('the Rogun dam', 'the role of Islam'; not 'Road' of 'Belt and Road', nor 'Economic' of
+    'Eurasian Economic Union'), and the title never in lower case ('the parliament of ...'):
+    lower-case word -> how it is written. None from a text in capitals."""
     if text.isupper():
         return {}
     lower = set(re.findall(r"\b[a-z][\w'’-]*", title))
     forms: dict[str, Counter[str]] = {}
-    inside: set[str] = set()
-    for match in re.finditer(r"[^\W\d_][\w'’-]*", text):
+    alone: set[str] = set()
+    tokens = list(re.finditer(r"[^\W\d_][\w'’-]*", text))
+
+    def joined(a: re.Match[str], b: re.Match[str]) -> bool:  # only spaces between them
+        return not text[a.end():b.start()].strip()
+
+    def capital_beside(i: int, step: int) -> bool:
+        j = i + step
+        while 0 <= j < len(tokens) and joined(*sorted((tokens[j], tokens[j - step]), key=lambda m: m.start())):
+            word = tokens[j].group(0)
+            if word.lower() in ("and", "of", "&", "de", "for"):
+                j += step
+                continue
+            return word[0].isupper()
+        return False
+
+    for i, match in enumerate(tokens):
         word = match.group(0)
         forms.setdefault(word.lower(), Counter())[word] += 1
         at = match.start() - 1
         while at >= 0 and text[at].isspace():
             at -= 1
-        if at >= 0 and text[at] not in ".?!:;\"“(" and word[0].isupper():
-            inside.add(word.lower())
+        if (at >= 0 and text[at] not in ".?!:;\"“(" and word[0].isupper()
+                and not capital_beside(i, -1) and not capital_beside(i, 1)):
+            alone.add(word.lower())
     return {key: counts.most_common(1)[0][0] for key, counts in forms.items()
-            if key in inside and key not in lower and all(w[0].isupper() and not w.isupper() for w in counts)}
+            if key in alone and key not in lower and all(w[0].isupper() and not w.isupper() for w in counts)}
 
 
 def _stem_text(work: IssueWork, *, abstract: bool = True) -> str:
