@@ -241,6 +241,8 @@ def test_eval_suite_gives_a_row_per_case_and_the_mean(seed_library, gold_path, t
     assert mean["recall@20"] == round(sum(c["recall@20"] for c in rows) / 2, 4)
     text = invoke(seed_library, "eval", str(folder), str(gold_path)).output
     assert "mean of 2" in text and "theme mix: adjusted Rand index" in text
+    seed_row = next(line for line in text.splitlines() if line.startswith(rows[-1]["name"]))
+    assert "…" not in text and f"{rows[-1]['recall@20']:.2f}" in seed_row  # every figure whole, piped at 80 columns
 
 
 def test_eval_names_a_missing_case(seed_library, tmp_path):

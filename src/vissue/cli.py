@@ -360,7 +360,10 @@ def eval_command(ctx: click.Context, gold_paths: tuple[Path, ...], size: int, as
 def _print_suite(suite: dict[str, Any]) -> None:
     table = Table(box=None, pad_edge=False)
     for name in ("case", "selected", "r@10", "r@20", "r@50", "nDCG@20", "theme ARI", "names", "s"):
-        table.add_column(name, justify="left" if name == "case" else "right", no_wrap=name == "case")
+        if name == "case":  # the names wrap; the figures never lose a digit to a narrow terminal or a pipe
+            table.add_column(name, justify="left", overflow="fold", ratio=1)
+        else:
+            table.add_column(name, justify="right", no_wrap=True, min_width=max(len(name), 4))
 
     def fmt(value: Any) -> str:
         return "-" if value is None else f"{value:.2f}"
