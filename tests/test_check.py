@@ -232,6 +232,7 @@ def test_title_from_the_briefs_places_and_themes() -> None:
         "Tajikistan, Kyrgyzstan, and Russia: remittances and labour markets")
     assert issue_title(brief, ["politico-military cooperation and silk road", "oil"]) == (
         "Tajikistan, Kyrgyzstan, and Russia: politico-military cooperation and silk road")
+    assert issue_title(brief, ["energy", "renewable energy"]) == "Tajikistan, Kyrgyzstan, and Russia: energy"
     assert issue_title(brief_from_text("Everyday insecurity and fieldwork risks."), []) == "Everyday insecurity"
 
 

@@ -82,8 +82,13 @@ def issue_title(brief: EventBrief, labels: list[str], works: list[IssueWork] | N
     subject = subject[:1].upper() + subject[1:]
     if not labels:
         return subject
-    # two themes, unless a name has an "and" of its own ("… cooperation and silk road and …" reads badly)
-    shown = labels[:1] if any(" and " in label for label in labels[:2]) else labels[:2]
+    # two themes, unless a name has an "and" of its own ("… cooperation and silk road and …" reads
+    # badly) or the two share a word ("energy and renewable energy")
+    def content(label: str) -> set[str]:
+        return set(label.lower().split()) - {"and", "of", "the", "in", "a", "an", "on", "for"}
+
+    overlap = len(labels) > 1 and content(labels[0]) & content(labels[1])
+    shown = labels[:1] if overlap or any(" and " in label for label in labels[:2]) else labels[:2]
     return f"{subject}: {_series(shown)}"
 
 
