@@ -19,7 +19,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +70,33 @@ def _derived(name: str, make: Callable[[Path], None]) -> Path:
     finally:
         shutil.rmtree(partial, ignore_errors=True)
     return folder
+
+
+def _tokenizer(folder: Path, max_tokens: int) -> Any:
+    """The model's tokenizer from a derived folder: truncated at max_tokens, padded to the batch."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tokenizer.enable_truncation(max_tokens)
+    tokenizer.enable_padding()
+    return tokenizer
+
+
+def _batches(tokenizer: Any, texts: list[str], size: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(rows, input ids, attention mask) of each batch; texts of like length share a batch (less
+    padding to compute)."""
+    order = np.argsort([len(t) for t in texts], kind="stable")
+    for start in range(0, len(texts), size):
+        rows = order[start : start + size]
+        encoded = tokenizer.encode_batch([texts[i] for i in rows])
+        yield (rows, np.array([e.ids for e in encoded], dtype=np.int64),
+               np.array([e.attention_mask for e in encoded], dtype=np.int64))
+
+
+def _mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Mean of the token vectors the mask keeps (the model's pooling)."""
+    weights = mask[:, :, None].astype(np.float32)
+    return (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
 
 
 def _bundled_network(**options: Any) -> Any:
@@ -159,7 +186,6 @@ class OnnxEmbedder:
     def _load(self) -> None:
         try:
             import onnxruntime
-            from tokenizers import Tokenizer
         except ImportError as e:
             raise VissueError(f"the {self.name} embedder needs onnxruntime: pip install onnxruntime") from e
         model = SentenceTransformerEmbedder.name + ("-onnx-int8" if self.quantize else "-onnx")
@@ -176,10 +202,7 @@ class OnnxEmbedder:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = onnxruntime.InferenceSession(str(folder / "model.onnx"), options,
                                                      providers=providers)
-        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        tokenizer.enable_truncation(self.max_tokens)
-        tokenizer.enable_padding()
-        self._tokenizer = tokenizer
+        self._tokenizer = _tokenizer(folder, self.max_tokens)
 
     def embed(self, texts: list[str]) -> Vectors:
         if not texts:
@@ -187,17 +210,10 @@ class OnnxEmbedder:
         if self._session is None:
             self._load()
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        # Texts of like length share a batch: less padding to compute.
-        order = np.argsort([len(t) for t in texts], kind="stable")
-        for start in range(0, len(texts), self.batch_size):
-            rows = order[start : start + self.batch_size]
-            encoded = self._tokenizer.encode_batch([texts[i] for i in rows])
-            ids = np.array([e.ids for e in encoded], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        for rows, ids, mask in _batches(self._tokenizer, texts, self.batch_size):
             hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
                                               "token_type_ids": np.zeros_like(ids)})[0]
-            weights = mask[:, :, None].astype(np.float32)
-            out[rows] = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            out[rows] = _mean_pool(hidden, mask)
         return unit_rows(out)
 
 
@@ -259,17 +275,13 @@ class OpenVinoEmbedder:
     def _load(self) -> None:
         try:
             openvino = import_openvino()
-            from tokenizers import Tokenizer
         except ImportError as e:
             raise VissueError(f"the {self.name} embedder needs openvino: pip install openvino") from e
         folder = _derived(self.name, convert_openvino)
         core = openvino.Core()
         compiled = core.compile_model(str(folder / "model.xml"), "CPU", {"PERFORMANCE_HINT": "THROUGHPUT"})
         self._queue = openvino.AsyncInferQueue(compiled, compiled.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS"))
-        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        tokenizer.enable_truncation(self.max_tokens)
-        tokenizer.enable_padding()
-        self._tokenizer = tokenizer
+        self._tokenizer = _tokenizer(folder, self.max_tokens)
 
     def embed(self, texts: list[str]) -> Vectors:
         if not texts:
@@ -284,18 +296,10 @@ class OpenVinoEmbedder:
 
         def pool(request: Any, batch: tuple[np.ndarray, np.ndarray]) -> None:
             rows, mask = batch
-            weights = mask[:, :, None].astype(np.float32)
-            hidden = request.get_output_tensor(0).data
-            out[rows] = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            out[rows] = _mean_pool(request.get_output_tensor(0).data, mask)
 
         self._queue.set_callback(pool)
-        # Texts of like length share a batch: less padding to compute.
-        order = np.argsort([len(t) for t in texts], kind="stable")
-        for start in range(0, len(texts), self.batch_size):
-            rows = order[start : start + self.batch_size]
-            encoded = self._tokenizer.encode_batch([texts[i] for i in rows])
-            ids = np.array([e.ids for e in encoded], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        for rows, ids, mask in _batches(self._tokenizer, texts, self.batch_size):
             self._queue.start_async({"input_ids": ids, "attention_mask": mask,
                                      "token_type_ids": np.zeros_like(ids)}, (rows, mask))
         self._queue.wait_all()
