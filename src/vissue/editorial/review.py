@@ -73,23 +73,20 @@ def dangling(text: str) -> str | None:
         word, noun = m.group(1).lower(), m.group(2).lower()
         if word == "such" and noun in ("as", "that"):
             continue
+        words = m.group()
         if word == "both":  # 'both key issues' points back; 'both Russia and China' does not
             after = text[m.start() + 4:]
             plural = re.match(r"\s+(?:[a-z]+(?:-[a-z]+)?\s+){0,2}?[a-z]+s\b", after)
             if not plural or re.match(r"\s*(?:\S+\s+){0,4}?(?:and|of)\b", after):
                 continue
-            before = {stem(w) for w, _, _ in word_tokens(text[:m.start()])}
-            if not any(stem(n) in before for n in plural.group().split()):
-                return "both" + plural.group()
+            words = "both" + plural.group()
+        elif noun in _SELF:
             continue
-        if noun in _SELF:
-            continue
-        if noun in _NOT_NOUNS:  # 'this is …': a pronoun, pointing back
-            return m.group()
+        elif noun in _NOT_NOUNS:  # 'this is …': a pronoun, pointing back
+            return words
         before = {stem(w) for w, _, _ in word_tokens(text[:m.start()])}
-        nouns = [w for w, _, _ in word_tokens(m.group())[1:]]
-        if not any(stem(n) in before for n in nouns):
-            return m.group()
+        if not any(stem(w) in before for w, _, _ in word_tokens(words)[1:]):
+            return words
     return None
 
 
