@@ -299,6 +299,24 @@ def test_a_proper_name_keeps_its_capital(embedder) -> None:
     assert found == {"islam": "Islam"}, found
 
 
+def test_a_name_is_a_noun_phrase_the_works_say(embedder) -> None:
+    """A word the works write only before another ('economic' of 'economic growth') names no theme;
+    a one-word name that most of its works say within one phrase becomes that phrase ('norm' ->
+    'norm diffusion'); the field's vocabulary is the works' own keywords (no library given)."""
+    works = [IssueWork(1, {}, "Economic growth on the steppe", [], 2015, None, keywords=["economic growth"]),
+             IssueWork(2, {}, "Economic integration of the steppe", [], 2016, None, keywords=["economic integration"]),
+             IssueWork(3, {}, "Norm diffusion among the leaders", [], 2017, None, keywords=["norm diffusion", "leaders"]),
+             IssueWork(4, {}, "Authoritarian norm diffusion", [], 2018, None, keywords=["norm diffusion", "parties"]),
+             IssueWork(5, {}, "The power of norms", [], 2019, None, keywords=["norms", "power"],
+                       abstract="Norms travel. Norm diffusion is uneven."),
+             IssueWork(6, {}, "Growth and integration of markets", [], 2019, None, keywords=["growth", "integration"])]
+    vectors = unit_rows(np.asarray(embedder.embed([w.title for w in works]), dtype=np.float32))
+    groups = [[works[0], works[1], works[5]], works[2:5]]
+    names = name_groups(groups, embedder, [unit_rows(vectors[[0, 1, 5]].mean(axis=0)), unit_rows(vectors[2:5].mean(axis=0))])
+    assert "economic" not in names[0].terms, names[0]
+    assert names[1].label == "norm diffusion", names[1]
+
+
 def test_no_vocabulary_ships_with_vissue() -> None:
     """Names come from the works; a lens vocabulary is something a journal supplies."""
     assert load_vocabulary() is None

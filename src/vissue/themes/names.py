@@ -5,7 +5,9 @@
 Candidates are the works' keywords and every shorter phrase inside them ('transnational oil
 companies' gives 'oil companies', 'oil' and 'companies'), and the phrases of their titles (one
 to three words that neither start nor end on a function word, hold no place name and no
-number). A candidate names a theme only when the field uses it: at least FIELD_MIN works of
+number). A candidate must stand as a noun phrase somewhere in the works: a whole keyword or the
+end of one, or in a title or abstract not followed by another content word ('economic' of
+'economic growth' never names a theme). A candidate names a theme only when the field uses it: at least FIELD_MIN works of
 the library give it as a keyword (``field``); a phrase one author coined names no theme.
 Without such a candidate, every candidate may name it.
 
@@ -17,7 +19,8 @@ one that speaks for one, and a word every theme uses ('politics') names none. Th
 then read by meaning: each gains MEANING_WEIGHT times its cosine to the group's centroid. The
 name is the best phrase, joined by a second ("A and B") only when the works divide between
 them: the first speaks for at most DIVIDED of the group, the second shares no word with it and
-speaks for works it leaves out.
+speaks for works it leaves out. A one-word name that most of its works say within one phrase
+becomes that phrase ('norm' -> 'norm diffusion', `_narrowed`).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from .words import GENERIC, WORD, place_words, plural_stems
 
 ABSTRACT_SHARE = 0.5  # a work using the phrase in its abstract only counts half
 FIELD_MIN = 3  # works of the library that give a phrase as a keyword, for it to name a theme
+NARROWED = 2 / 3  # a one-word name becomes a phrase holding it that this share of its works use
 DIVIDED = 0.5  # a second phrase joins the name only when the first speaks for at most half the works
 SHORTLIST = 10
 MEANING_WEIGHT = 1.0  # the shortlist is read by the cosine of each phrase to the group's centre (0.5-2 measured)
@@ -56,13 +60,16 @@ class _Candidate:
     key: str  # plural-folded words, space-joined
     surface: Counter[str]  # how the works write it
     origin: str
+    stands: bool = False  # written as a whole noun phrase somewhere (`_phrases`)
 
 
-def _phrases(work: IssueWork, places: frozenset[str]) -> list[tuple[str, str, str]]:
-    """(key, surface form, origin) of every candidate name in a work."""
-    found: list[tuple[str, str, str]] = []
+def _phrases(work: IssueWork, places: frozenset[str]) -> list[tuple[str, str, str, bool]]:
+    """(key, surface form, origin, stands) of every candidate name in a work; stands: the phrase is
+    written here as a whole noun phrase, not only as the modifier of a word after it ('economic'
+    of 'economic growth' does not stand; a keyword always does)."""
+    found: list[tuple[str, str, str, bool]] = []
 
-    def take(words: list[str], origin: str) -> None:
+    def take(words: list[str], origin: str, stands: bool = True) -> None:
         folded = [fold(w) for w in words]
         if not folded or folded[0] in GENERIC or folded[-1] in GENERIC:
             return
@@ -71,7 +78,7 @@ def _phrases(work: IssueWork, places: frozenset[str]) -> list[tuple[str, str, st
             return
         if re.search(r"['’]s$", words[-1]) or (origin != "keyword" and any(w in _LOOSE for w in folded[1:-1])):
             return  # 'the state's', 'conflict in contemporary': not a noun phrase
-        found.append((" ".join(plural_stems(" ".join(words))), " ".join(words), origin))
+        found.append((" ".join(plural_stems(" ".join(words))), " ".join(words), origin, stands))
 
     written = " ".join(t for t in (work.title or "", work.abstract or "") if not t.isupper())  # 'THINKING WITH GENDER'
     acronyms = {w for w in re.findall(r"[\w-]+", written) if w.isupper() and len(w) > 1}  # has none
@@ -88,13 +95,14 @@ def _phrases(work: IssueWork, places: frozenset[str]) -> list[tuple[str, str, st
         if len(words) <= 4:  # 'checks and balances' stays whole: 'balances' is not what it says
             for size in [len(words)] if "and" in words else range(1, len(words) + 1):
                 for at in range(len(words) - size + 1):
-                    take(words[at: at + size], "keyword")
+                    take(words[at: at + size], "keyword", at + size == len(words))  # its head word ends it
     for text, origin, sizes in ((work.title or "", "title", (1, 2, 3)), (work.abstract or "", "abstract", (2, 3))):
         for segment in _SEGMENT.split(text):
             words = case([w for w in re.findall(r"[\w'’-]+", segment) if WORD.search(fold(w))])
             for size in sizes:
                 for at in range(len(words) - size + 1):
-                    take(words[at: at + size], origin)
+                    after = fold(words[at + size]) if at + size < len(words) else ""
+                    take(words[at: at + size], origin, not after or after in GENERIC or after in _LOOSE)
     return found
 
 
@@ -183,11 +191,12 @@ def _draft(group: list[IssueWork], others: list[IssueWork], field: FieldVocabula
     candidates: dict[str, _Candidate] = {}
     rank = {"keyword": 0, "title": 1, "abstract": 2}
     for work in group:
-        for key, surface, origin in _phrases(work, places):
+        for key, surface, origin, stands in _phrases(work, places):
             if not key:
                 continue
             entry = candidates.setdefault(key, _Candidate(key, Counter(), origin))
             entry.surface[surface] += 1
+            entry.stands = entry.stands or stands
             if rank[origin] < rank[entry.origin]:
                 entry.origin = origin
     if not candidates:
@@ -205,7 +214,8 @@ def _draft(group: list[IssueWork], others: list[IssueWork], field: FieldVocabula
         share, precision = used / len(group), used / (used + spread[key]) if used else 0.0
         score[key] = 2 * share * precision / (share + precision) if used else 0.0
     needed = min(2, len(group))
-    pool = [k for k in candidates if support[k] >= needed or (named[k] and candidates[k].origin != "abstract")]
+    pool = [k for k in candidates if candidates[k].stands
+            and (support[k] >= needed or (named[k] and candidates[k].origin != "abstract"))]
     known = [k for k in pool if field.uses(k) >= FIELD_MIN]
     ranked = sorted(known or pool, key=lambda k: (-score[k], k))
     return _Draft(candidates, inside, support, score, _distinct(ranked)[:SHORTLIST])
@@ -214,8 +224,9 @@ def _draft(group: list[IssueWork], others: list[IssueWork], field: FieldVocabula
 def _name(draft: _Draft, order: list[str], size: int) -> Name:
     """The best phrase; 'A and B' when the works divide between it and a second one."""
     first = order[0]
-    terms = [first]
     covered = {i for i, t in enumerate(draft.inside) if f" {first} " in t}
+    first = _narrowed(draft, first)  # the works it speaks for stay the word's
+    terms = [first]
     for key in order[1:]:
         if len(covered) > DIVIDED * size:
             break  # the first phrase speaks for the group: no 'A and B'
@@ -229,6 +240,18 @@ def _name(draft: _Draft, order: list[str], size: int) -> Name:
     words = [_surface(draft.candidates[k]) for k in terms]
     label = words[0] if len(words) == 1 else f"{words[0]} and {words[1]}"
     return Name(label, words, {w: draft.support[k] for w, k in zip(words, terms, strict=True)})
+
+
+def _narrowed(draft: _Draft, key: str) -> str:
+    """A one-word name made the phrase the works say it in, when most of its works say the same
+    ('norm' -> 'norm diffusion', 'Rogun' -> 'Rogun dam'): a keyword or title phrase holding the word
+    that at least NARROWED of the word's works, and two at least, use."""
+    if len(key.split()) > 1:
+        return key
+    need = max(2.0, NARROWED * draft.support[key])
+    longer = [k for k in draft.candidates if key in k.split() and len(k.split()) > 1
+              and draft.candidates[k].origin != "abstract" and draft.support[k] >= need]
+    return max(longer, key=lambda k: (draft.support[k], draft.score[k], k)) if longer else key
 
 
 def _distinct(keys: list[str]) -> list[str]:
