@@ -157,6 +157,7 @@ class _Draft:
     support: dict[str, int]  # phrase -> the group's works that use it
     score: dict[str, float]  # phrase -> its score by words (module docstring)
     shortlist: list[str]
+    words: Counter[str]  # the words the group's works write as nouns (not before another word), lower case
 
 
 def name_groups(groups: list[list[IssueWork]], embedder: Embedder, centroids: list[np.ndarray],
@@ -218,7 +219,14 @@ def _draft(group: list[IssueWork], others: list[IssueWork], field: FieldVocabula
             and (support[k] >= needed or (named[k] and candidates[k].origin != "abstract"))]
     known = [k for k in pool if field.uses(k) >= FIELD_MIN]
     ranked = sorted(known or pool, key=lambda k: (-score[k], k))
-    return _Draft(candidates, inside, support, score, _distinct(ranked)[:SHORTLIST])
+    written: Counter[str] = Counter()  # each word where it stands as a noun: 'road' of 'Belt and Road Initiative' not
+    for work in group:
+        for text in (work.title or "", *work.keywords, work.abstract or ""):
+            for segment in _SEGMENT.split(text):
+                words = [w.lower() for w in re.findall(r"[\w'’-]+", segment)]
+                written.update(w for w, after in zip(words, [*words[1:], ""], strict=False)
+                               if not after or after in GENERIC or after in _LOOSE)
+    return _Draft(candidates, inside, support, score, _distinct(ranked)[:SHORTLIST], written)
 
 
 def _name(draft: _Draft, order: list[str], size: int) -> Name:
@@ -237,7 +245,7 @@ def _name(draft: _Draft, order: list[str], size: int) -> Name:
         if {i for i, t in enumerate(draft.inside) if f" {key} " in t} - covered or size == 1:
             terms.append(key)
             break
-    words = [_surface(draft.candidates[k]) for k in terms]
+    words = [_named(draft.candidates[k], draft.words) for k in terms]
     label = words[0] if len(words) == 1 else f"{words[0]} and {words[1]}"
     return Name(label, words, {w: draft.support[k] for w, k in zip(words, terms, strict=True)})
 
@@ -266,6 +274,16 @@ def _distinct(keys: list[str]) -> list[str]:
 
 def _surface(candidate: _Candidate) -> str:
     return max(sorted(candidate.surface), key=lambda s: candidate.surface[s])
+
+
+def _named(candidate: _Candidate, words: Counter[str]) -> str:
+    """How a name writes the phrase: as the works most often do, but a lone noun in the plural when
+    their texts write it so at least as often where it stands as a noun (words: theirs, in lower
+    case, counted so): 'roads', not 'road', reads "Three articles shed light on roads"; 'power'
+    stays ('powers' is another)."""
+    written = _surface(candidate)
+    plural = f"{written.lower()}s"
+    return written + "s" if " " not in written and words[plural] >= max(1, words[written.lower()]) else written
 
 
 __all__ = ["Name", "name_groups"]
