@@ -113,6 +113,8 @@ def test_themes_cover_the_works_and_are_named_from_them(cases: dict[str, Case], 
         assert sizes.start <= len(themes) <= sizes.stop - 1 + apart, (case.name, len(themes), apart)
         labels = [t.label for t in themes]
         assert len({fold(x) for x in labels}) == len(labels), labels
+        parts = [fold(part) for x in labels for part in x.split(" and ")]
+        assert len(set(parts)) == len(parts), labels  # no two names share a phrase
         for theme in themes:
             words = re.findall(r"[\w-]+", theme.label)
             assert 1 <= len(words) <= 6, theme.label  # a short noun phrase, not a list

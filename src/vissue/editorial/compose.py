@@ -241,10 +241,12 @@ def _mentions(place: Place, text: str) -> int:
 
 
 def _series(items: list[str]) -> str:
-    """'a, b, and c'; with semicolons when an item has a comma of its own ('law, courts; …')."""
+    """'a, b, and c'; with semicolons when an item has a comma or an 'and' of its own ('rivers;
+    roads; and coping strategies and conflict'); two such as 'a and b, as well as c'."""
+    own = any("," in item or " and " in item for item in items)
     if len(items) <= 2:
-        return " and ".join(items)
-    comma = "; " if any("," in item for item in items) else ", "
+        return (", as well as " if own and len(items) == 2 else " and ").join(items)
+    comma = "; " if own else ", "
     return comma.join(items[:-1]) + f"{comma.strip()} and {items[-1]}"
 
 

@@ -176,6 +176,7 @@ def name_groups(groups: list[list[IssueWork]], embedder: Embedder, centroids: li
     vectors = unit_rows(np.asarray(embedder.embed(surfaces), dtype=np.float32)) if surfaces else None
     row = {s: i for i, s in enumerate(surfaces)}
     names = []
+    used: set[str] = set()  # phrases an earlier theme's name holds: no two names share one
     for group, draft, centroid in zip(groups, drafts, centroids, strict=True):
         if draft is None:
             names.append(Name(group[0].title or "untitled", [], {}))
@@ -183,7 +184,8 @@ def name_groups(groups: list[list[IssueWork]], embedder: Embedder, centroids: li
         meaning = vectors[[row[_surface(draft.candidates[k])] for k in draft.shortlist]] @ np.asarray(
             centroid, dtype=np.float32)
         value = {k: draft.score[k] + MEANING_WEIGHT * float(m) for k, m in zip(draft.shortlist, meaning, strict=True)}
-        names.append(_name(draft, sorted(draft.shortlist, key=lambda k: (-value[k], k)), len(group)))
+        order = sorted(draft.shortlist, key=lambda k: (-value[k], k))
+        names.append(_name(draft, [k for k in order if k not in used] or order, len(group), used))
     return names
 
 
@@ -229,35 +231,37 @@ def _draft(group: list[IssueWork], others: list[IssueWork], field: FieldVocabula
     return _Draft(candidates, inside, support, score, _distinct(ranked)[:SHORTLIST], written)
 
 
-def _name(draft: _Draft, order: list[str], size: int) -> Name:
-    """The best phrase; 'A and B' when the works divide between it and a second one."""
+def _name(draft: _Draft, order: list[str], size: int, used: set[str]) -> Name:
+    """The best phrase; 'A and B' when the works divide between it and a second one. used: the
+    phrases of the names before; this name's are added."""
     first = order[0]
     covered = {i for i, t in enumerate(draft.inside) if f" {first} " in t}
-    first = _narrowed(draft, first)  # the works it speaks for stay the word's
+    first = _narrowed(draft, first, used)  # the works it speaks for stay the word's
     terms = [first]
     for key in order[1:]:
         if len(covered) > DIVIDED * size:
             break  # the first phrase speaks for the group: no 'A and B'
-        if set(key.split()) & set(first.split()):
+        if key in used or set(key.split()) & set(first.split()):
             continue
         if len(first.split()) + len(key.split()) > MAX_WORDS or "and" in first.split() + key.split():
             continue  # short, and never 'A and B and C'
         if {i for i, t in enumerate(draft.inside) if f" {key} " in t} - covered or size == 1:
             terms.append(key)
             break
+    used.update(terms)
     words = [_named(draft.candidates[k], draft.words) for k in terms]
     label = words[0] if len(words) == 1 else f"{words[0]} and {words[1]}"
     return Name(label, words, {w: draft.support[k] for w, k in zip(words, terms, strict=True)})
 
 
-def _narrowed(draft: _Draft, key: str) -> str:
+def _narrowed(draft: _Draft, key: str, used: set[str]) -> str:
     """A one-word name made the phrase the works say it in, when most of its works say the same
     ('norm' -> 'norm diffusion', 'Rogun' -> 'Rogun dam'): a keyword or title phrase holding the word
     that at least NARROWED of the word's works, and two at least, use."""
     if len(key.split()) > 1:
         return key
     need = max(2.0, NARROWED * draft.support[key])
-    longer = [k for k in draft.candidates if key in k.split() and len(k.split()) > 1
+    longer = [k for k in draft.candidates if key in k.split() and len(k.split()) > 1 and k not in used
               and draft.candidates[k].origin != "abstract" and draft.support[k] >= need]
     return max(longer, key=lambda k: (draft.support[k], draft.score[k], k)) if longer else key
 
