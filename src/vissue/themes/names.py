@@ -7,9 +7,9 @@ companies' gives 'oil companies', 'oil' and 'companies'), and the phrases of the
 to three words that neither start nor end on a function word, hold no place name and no
 number). A candidate must stand as a noun phrase somewhere in the works: a whole keyword or the
 end of one, or in a title or abstract not followed by another content word ('economic' of
-'economic growth' never names a theme). A candidate names a theme only when the field uses it: at least FIELD_MIN works of
-the library give it as a keyword (``field``); a phrase one author coined names no theme.
-Without such a candidate, every candidate may name it.
+'economic growth' never names a theme). A candidate names a theme only when the field uses it:
+at least FIELD_MIN works of the library give it as a keyword (``field``); a phrase one author
+coined names no theme. Without such a candidate, every candidate may name it.
 
 A candidate is read as a test that tells the group's works from the others: its score is the
 harmonic mean (F1) of the share of the group's works that use it (in a title or keywords; in
@@ -18,9 +18,10 @@ the group. A broad phrase that speaks for all the group's works ('regimes') outs
 one that speaks for one, and a word every theme uses ('politics') names none. The best few are
 then read by meaning: each gains MEANING_WEIGHT times its cosine to the group's centroid. The
 name is the best phrase, joined by a second ("A and B") only when the works divide between
-them: the first speaks for at most DIVIDED of the group, the second shares no word with it and
-speaks for works it leaves out. A one-word name that most of its works say within one phrase
-becomes that phrase ('norm' -> 'norm diffusion', `_narrowed`).
+them: the first speaks for at most DIVIDED of the group, the second shares no word with it,
+speaks for works it leaves out, and brings the name nearer the group's centre in meaning. A
+one-word name that most of its works say within one phrase becomes that phrase ('norm' -> 'norm
+diffusion', `_narrowed`); no two names share a phrase.
 """
 
 from __future__ import annotations
@@ -186,6 +187,23 @@ def name_groups(groups: list[list[IssueWork]], embedder: Embedder, centroids: li
         value = {k: draft.score[k] + MEANING_WEIGHT * float(m) for k, m in zip(draft.shortlist, meaning, strict=True)}
         order = sorted(draft.shortlist, key=lambda k: (-value[k], k))
         names.append(_name(draft, [k for k in order if k not in used] or order, len(group), used))
+    return _joined_only_where_meant(names, centroids, embedder)
+
+
+def _joined_only_where_meant(names: list[Name], centroids: list[np.ndarray], embedder: Embedder) -> list[Name]:
+    """'A and B' stays only where it is nearer the group's centre in meaning than A alone: the
+    second phrase must say something of the works ('migrant remittances and transformation' is
+    'migrant remittances')."""
+    joined = [i for i, name in enumerate(names) if len(name.terms) == 2]
+    if not joined:
+        return names
+    texts = [t for i in joined for t in (names[i].label, names[i].terms[0])]
+    vectors = unit_rows(np.asarray(embedder.embed(texts), dtype=np.float32))
+    for n, i in enumerate(joined):
+        centre = np.asarray(centroids[i], dtype=np.float32)
+        if float(vectors[2 * n] @ centre) < float(vectors[2 * n + 1] @ centre):
+            first = names[i].terms[0]
+            names[i] = Name(first, [first], {first: names[i].support[first]})
     return names
 
 
