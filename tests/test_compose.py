@@ -15,6 +15,7 @@ from conftest import shared_path
 from vissue.brief.event import ActorKind, EventBrief, brief_from_text
 from vissue.cli import cli
 from vissue.editorial.compose import (
+    _series,
     compose,
     condense_event,
     introduce_work,
@@ -494,3 +495,36 @@ def test_a_promised_count_of_arguments_is_retold_as_the_argument() -> None:
     assert listed == "Smith finds that remittances fall; families borrow more; debts grow."
     assert retell("We make two arguments about the state.", "Smith", False, context="", aim=28).startswith(
         "Smith makes two arguments")  # no list follows: a teaser, which write_gist passes over
+
+
+def test_a_second_work_by_the_same_authors_is_said_to_be_another(seed: dict) -> None:
+    """Two works of one theme by the same authors, one after the other: the second sentence says
+    it is another article ("In another article, Karimov et al. show …"), the first reads as alone."""
+    with Library(seed["library"]) as library:
+        by_authors: dict[str, list[IssueWork]] = {}
+        for stored in library.works():
+            work = issue_work(stored)
+            if work.authors and work.abstract:
+                by_authors.setdefault(name_authors(work.authors), []).append(work)
+    pair = next(ws[:2] for ws in by_authors.values() if len(ws) >= 2)
+    other = next(ws[0] for name, ws in by_authors.items() if name != name_authors(pair[0].authors))
+    brief = brief_from_text(seed["gold"].event)
+    theme = Theme(id="t1", label="water", works=[pair[0].id, pair[1].id, other.id])
+    out = compose(title="x", brief=brief, journal=JournalProfile(), themes=[theme], works=[*pair, other])
+    first, second, third = [s for s in out if s.part == "theme" and s.works]
+    alone = compose(title="x", brief=brief, journal=JournalProfile(),
+                    themes=[Theme(id="t1", label="water", works=[pair[1].id])], works=[pair[1]])
+    assert second.text == f"In another article, {next(s for s in alone if s.works).text}", second.text
+    assert not first.text.startswith("In another") and not third.text.startswith("In another")
+    # not one after the other: no 'another'
+    apart = Theme(id="t1", label="water", works=[pair[0].id, other.id, pair[1].id])
+    out = compose(title="x", brief=brief, journal=JournalProfile(), themes=[apart], works=[*pair, other])
+    assert not any(s.text.startswith("In another") for s in out)
+
+
+def test_a_series_of_names_with_and_of_their_own_is_set_with_semicolons() -> None:
+    assert _series(["rivers", "roads", "borders"]) == "rivers, roads, and borders"
+    assert _series(["rivers", "roads", "coping strategies and conflict"]) == \
+        "rivers; roads; and coping strategies and conflict"
+    assert _series(["oil", "informal institutions and parliament"]) == "oil, as well as informal institutions and parliament"
+    assert _series(["oil", "gas"]) == "oil and gas"

@@ -429,6 +429,14 @@ def introduce_work(work: IssueWork, style: Style | None = None) -> tuple[str, li
     return text, [SourceSentence(work=work.id, index=index, text=split_sentences(work.abstract)[index])]
 
 
+def _by_the_same_authors(work: IssueWork, before: Sentence, by_id: dict[int, IssueWork]) -> bool:
+    """The sentence before is about one work, named by the same authors as this one."""
+    if len(before.works) != 1 or before.works[0] == work.id or before.works[0] not in by_id:
+        return False
+    named = name_authors(work.authors)
+    return bool(named) and named == name_authors(by_id[before.works[0]].authors)
+
+
 def compose(*, title: str, brief: EventBrief, journal: JournalProfile, themes: list[Theme],
             works: list[IssueWork], style: Style | None = None) -> list[Sentence]:
     """The editorial of a virtual issue, sentence by sentence, each with what it came from.
@@ -482,12 +490,16 @@ def compose(*, title: str, brief: EventBrief, journal: JournalProfile, themes: l
                 continue
             introduced.add(work.id)
             text, sources = introduce_work(work, style)
+            if _by_the_same_authors(work, out[-1], by_id):
+                text = style.same_authors.format(sentence=text)
             add(text, "theme", paragraph, theme=theme.id, works=[work.id], sources=sources)
     rest = [w for w in works if w.id not in introduced]
     if rest:
         paragraph += 1
         for work in rest:
             text, sources = introduce_work(work, style)
+            if _by_the_same_authors(work, out[-1], by_id):
+                text = style.same_authors.format(sentence=text)
             add(text, "theme", paragraph, works=[work.id], sources=sources)
     if journal.scope:
         paragraph += 1

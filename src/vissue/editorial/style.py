@@ -40,6 +40,7 @@ class Style:
     lead_in_last: tuple[str, ...] = ()
     lead_in_one: tuple[str, ...] = ()
     grouped: tuple[str, ...] = ()
+    same_authors: str = "{sentence}"
     counts: tuple[str, ...] = ()
     report_claim: str = "argue"
     report_finding: str = "find"

@@ -58,7 +58,9 @@ def check(issue: VirtualIssue, *, min_support: float = MIN_SUPPORT) -> list[str]
 
 def check_issue(issue: VirtualIssue, *, min_support: float = MIN_SUPPORT) -> CheckResult:
     result = CheckResult(sentences=len(issue.sentences), works=len(issue.works))
-    style_words = style_from_dict(issue.parameters.get("style")).words()
+    style = style_from_dict(issue.parameters.get("style"))
+    style_words = style.words()
+    opening = [w for w, _, _ in word_tokens(style.same_authors.split("{sentence}")[0])]  # 'In another article,'
     works = {w.id: w for w in issue.works}
     themes = {t.id: t for t in issue.themes}
     surnames: dict[str, set[int]] = {}
@@ -88,7 +90,7 @@ def check_issue(issue: VirtualIssue, *, min_support: float = MIN_SUPPORT) -> Che
             result.problems += _check_names(s, works, surnames, style_words)
             if not s.edited:
                 result.problems += _check_support(s, works, min_support,
-                                                  style_words if len(s.works) > 1 else frozenset())
+                                                  style_words if len(s.works) > 1 else frozenset(), opening)
         elif s.works and s.part != "theme":
             result.problems.append(f"{where} records works {s.works}, but only theme sentences introduce works")
         elif not s.edited and s.part == "event" and fold(s.text) not in event_text:
@@ -164,8 +166,9 @@ def _check_names(s: Sentence, works: dict[int, IssueWork], surnames: dict[str, s
 
 
 def _check_support(s: Sentence, works: dict[int, IssueWork], min_support: float,
-                   style_words: frozenset[str]) -> list[str]:
-    """The gist's words are its source sentence's words, and the source is the abstract's."""
+                   style_words: frozenset[str], opening: list[str] | None = None) -> list[str]:
+    """The gist's words are its source sentence's words, and the source is the abstract's;
+    opening: the words the style opens a second work by the same authors with, not the gist's."""
     where = f"{s.id} (theme)"
     if not s.works:
         return []
@@ -189,6 +192,8 @@ def _check_support(s: Sentence, works: dict[int, IssueWork], min_support: float,
         return problems
     tokens = word_tokens(s.text)
     keep = [True] * len(tokens)
+    if opening and [t[0] for t in tokens[:len(opening)]] == opening:
+        keep[:len(opening)] = [False] * len(opening)
     for i in s.works:
         if i not in works:
             continue
