@@ -40,6 +40,7 @@ from .words import GENERIC, WORD, place_words, plural_stems
 
 ABSTRACT_SHARE = 0.5  # a work using the phrase in its abstract only counts half
 FIELD_MIN = 3  # works of the library that give a phrase as a keyword, for it to name a theme
+PLURAL_SHARE = 0.5  # a lone noun is named in the plural when the works write that this share as often
 NARROWED = 2 / 3  # a one-word name becomes a phrase holding it that this share of its works use
 DIVIDED = 0.5  # a second phrase joins the name only when the first speaks for at most half the works
 SHORTLIST = 10
@@ -158,7 +159,6 @@ class _Draft:
     support: dict[str, int]  # phrase -> the group's works that use it
     score: dict[str, float]  # phrase -> its score by words (module docstring)
     shortlist: list[str]
-    words: Counter[str]  # the words the group's works write as nouns (not before another word), lower case
 
 
 def name_groups(groups: list[list[IssueWork]], embedder: Embedder, centroids: list[np.ndarray],
@@ -177,6 +177,7 @@ def name_groups(groups: list[list[IssueWork]], embedder: Embedder, centroids: li
     vectors = unit_rows(np.asarray(embedder.embed(surfaces), dtype=np.float32)) if surfaces else None
     row = {s: i for i, s in enumerate(surfaces)}
     names = []
+    nouns = _noun_counts(works)
     used: set[str] = set()  # phrases an earlier theme's name holds: no two names share one
     for group, draft, centroid in zip(groups, drafts, centroids, strict=True):
         if draft is None:
@@ -186,7 +187,7 @@ def name_groups(groups: list[list[IssueWork]], embedder: Embedder, centroids: li
             centroid, dtype=np.float32)
         value = {k: draft.score[k] + MEANING_WEIGHT * float(m) for k, m in zip(draft.shortlist, meaning, strict=True)}
         order = sorted(draft.shortlist, key=lambda k: (-value[k], k))
-        names.append(_name(draft, [k for k in order if k not in used] or order, len(group), used))
+        names.append(_name(draft, [k for k in order if k not in used] or order, len(group), used, nouns))
     return _joined_only_where_meant(names, centroids, embedder)
 
 
@@ -239,17 +240,10 @@ def _draft(group: list[IssueWork], others: list[IssueWork], field: FieldVocabula
             and (support[k] >= needed or (named[k] and candidates[k].origin != "abstract"))]
     known = [k for k in pool if field.uses(k) >= FIELD_MIN]
     ranked = sorted(known or pool, key=lambda k: (-score[k], k))
-    written: Counter[str] = Counter()  # each word where it stands as a noun: 'road' of 'Belt and Road Initiative' not
-    for work in group:
-        for text in (work.title or "", *work.keywords, work.abstract or ""):
-            for segment in _SEGMENT.split(text):
-                words = [w.lower() for w in re.findall(r"[\w'’-]+", segment)]
-                written.update(w for w, after in zip(words, [*words[1:], ""], strict=False)
-                               if not after or after in GENERIC or after in _LOOSE)
-    return _Draft(candidates, inside, support, score, _distinct(ranked)[:SHORTLIST], written)
+    return _Draft(candidates, inside, support, score, _distinct(ranked)[:SHORTLIST])
 
 
-def _name(draft: _Draft, order: list[str], size: int, used: set[str]) -> Name:
+def _name(draft: _Draft, order: list[str], size: int, used: set[str], nouns: Counter[str]) -> Name:
     """The best phrase; 'A and B' when the works divide between it and a second one. used: the
     phrases of the names before; this name's are added."""
     first = order[0]
@@ -267,7 +261,7 @@ def _name(draft: _Draft, order: list[str], size: int, used: set[str]) -> Name:
             terms.append(key)
             break
     used.update(terms)
-    words = [_named(draft.candidates[k], draft.words) for k in terms]
+    words = [_named(draft.candidates[k], nouns) for k in terms]
     label = words[0] if len(words) == 1 else f"{words[0]} and {words[1]}"
     return Name(label, words, {w: draft.support[k] for w, k in zip(words, terms, strict=True)})
 
@@ -298,14 +292,28 @@ def _surface(candidate: _Candidate) -> str:
     return max(sorted(candidate.surface), key=lambda s: candidate.surface[s])
 
 
+def _noun_counts(works: list[IssueWork]) -> Counter[str]:
+    """How often the works write each word (lower case) where it stands as a noun, not before
+    another word ('road' of 'a new road to', not of 'Belt and Road Initiative')."""
+    counts: Counter[str] = Counter()
+    for work in works:
+        for text in (work.title or "", *work.keywords, work.abstract or ""):
+            for segment in _SEGMENT.split(text):
+                words = [w.lower() for w in re.findall(r"[\w'’-]+", segment)]
+                counts.update(w for w, after in zip(words, [*words[1:], ""], strict=False)
+                              if not after or after in GENERIC or after in _LOOSE)
+    return counts
+
+
 def _named(candidate: _Candidate, words: Counter[str]) -> str:
     """How a name writes the phrase: as the works most often do, but a lone noun in the plural when
-    their texts write it so at least as often where it stands as a noun (words: theirs, in lower
-    case, counted so): 'roads', not 'road', reads "Three articles shed light on roads"; 'power'
-    stays ('powers' is another)."""
+    the issue's works write it so at least PLURAL_SHARE as often as alone (`_noun_counts`): a
+    noun they count ('roads', not 'road': "Three articles shed light on roads"); 'water' and
+    'power' stay ('powers' is another word)."""
     written = _surface(candidate)
     plural = f"{written.lower()}s"
-    return written + "s" if " " not in written and words[plural] >= max(1, words[written.lower()]) else written
+    countable = words[plural] >= max(1.0, PLURAL_SHARE * words[written.lower()])
+    return written + "s" if " " not in written and countable else written
 
 
 __all__ = ["Name", "name_groups"]
