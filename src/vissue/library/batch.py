@@ -35,6 +35,7 @@ class _Held:
     work: Work
     key: str
     author: str
+    doi: str | None  # dedupe.doi_key of its DOI
     added: str
     updated: str
     new: bool  # not in the store before this batch (else an update)
@@ -126,7 +127,7 @@ class Batch:
                 return self._load(self.known_ids[pair])
         if not key:
             return None
-        rows = self.db.execute(*block_query(key, author, work.year)).fetchall()
+        rows = self.db.execute(*block_query(key, author, work.year, dedupe.doi_key(work.ids.get("doi")))).fetchall()
         # A work this batch holds is judged by what it holds now, not by its stored columns.
         candidates = {row[0] for row in rows if row[0] not in self.held}
         low, high = dedupe.title_length_bounds(key)
@@ -157,7 +158,7 @@ class Batch:
         venue_id = self.library._venue_id(work.venue)
         now = _now()
         self.held[work_id] = _Held((work_id, _dumps(data), _dumps(provenance), venue_id, None), work, key,
-                                   author, added or now, now, new)
+                                   author, dedupe.doi_key(work.ids.get("doi")), added or now, now, new)
         self.by_title.setdefault(key, set()).add(work_id)
         self.by_author.setdefault(author, set()).add(work_id)
 
@@ -186,15 +187,16 @@ class Batch:
         new = [h for h in self.held.values() if h.new]
         changed = [h for h in self.held.values() if not h.new]
         self.db.executemany(
-            "INSERT INTO works (id, title, title_key, author_key, year, doc_type, venue_id, data, provenance,"
-            f" added, updated, changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {self._NEXT_GENERATION})",
-            [(h.row[0], h.work.title, h.key, h.author, h.work.year, h.work.doc_type.value, h.row[3], h.row[1],
-              h.row[2], h.added, h.updated) for h in new])
+            "INSERT INTO works (id, title, title_key, author_key, doi_key, year, doc_type, venue_id, data,"
+            " provenance, added, updated, changed)"
+            f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {self._NEXT_GENERATION})",
+            [(h.row[0], h.work.title, h.key, h.author, h.doi, h.work.year, h.work.doc_type.value, h.row[3],
+              h.row[1], h.row[2], h.added, h.updated) for h in new])
         self.db.executemany(
-            "UPDATE works SET title = ?, title_key = ?, author_key = ?, year = ?, doc_type = ?, venue_id = ?,"
-            f" data = ?, provenance = ?, updated = ?, changed = {self._NEXT_GENERATION} WHERE id = ?",
-            [(h.work.title, h.key, h.author, h.work.year, h.work.doc_type.value, h.row[3], h.row[1], h.row[2],
-              h.updated, h.row[0]) for h in changed])
+            "UPDATE works SET title = ?, title_key = ?, author_key = ?, doi_key = ?, year = ?, doc_type = ?,"
+            f" venue_id = ?, data = ?, provenance = ?, updated = ?, changed = {self._NEXT_GENERATION} WHERE id = ?",
+            [(h.work.title, h.key, h.author, h.doi, h.work.year, h.work.doc_type.value, h.row[3], h.row[1],
+              h.row[2], h.updated, h.row[0]) for h in changed])
         self.db.executemany(
             "INSERT INTO sources (id, work_id, file, position, format, raw, raw_hash, ingested)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", self.sources)
@@ -202,16 +204,18 @@ class Batch:
                             self.identifiers)
 
 
-def block_query(key: str, author: str, year: int | None) -> tuple[str, list[Any]]:
+def block_query(key: str, author: str, year: int | None, doi: str | None) -> tuple[str, list[Any]]:
     """The stored works a record without a shared identifier may duplicate (an id may
-    come twice: the caller sorts them).
+    come twice: the caller sorts them); `doi` is the record's dedupe.doi_key.
 
-    Two blocks, each a range of an index (migration 5): the same normalised title with a
+    Two blocks, each a range of an index (migrations 5 and 6): the same normalised title with a
     compatible first author (dedupe.first_authors_match), or the same first author with a
     title of a length and closeness that can match (dedupe.titles_match); both without a
-    year more than one apart, which dedupe.why_different never lets match. These are
-    conditions `dedupe.same_work` requires, so every work that can match is a candidate:
-    none is skipped, however common the surname or large the library.
+    year more than one apart, which dedupe.why_different never lets match, and in the author
+    block without another DOI (nor does it), which the index tells before any title is
+    compared. These are conditions `dedupe.same_work` requires, so every work that can match
+    one of the blocks is a candidate: none is skipped, however common the surname or large the
+    library.
     """
     low, high = dedupe.title_length_bounds(key)
     years = "" if year is None else " AND (year IS NULL OR year BETWEEN ? AND ?)"
@@ -219,20 +223,23 @@ def block_query(key: str, author: str, year: int | None) -> tuple[str, list[Any]
     parts = [f"SELECT id FROM works WHERE title_key = ?{years} AND vissue_authors_match(author_key, ?)"]
     params: list[Any] = [key, *around, author]
     if author:
-        close = " AND length(title_key) BETWEEN ? AND ? AND vissue_titles_match(title_key, ?)"
+        # SQLite tests these in the order written: the DOI, read from the index, before the title
+        same_doi = "" if doi is None else " AND (doi_key IS NULL OR doi_key = ?)"
+        close = f" AND length(title_key) BETWEEN ? AND ?{same_doi} AND vissue_titles_match(title_key, ?)"
+        close_params = [low, high, *([] if doi is None else [doi]), key]
         if year is None:
             parts.append(f"SELECT id FROM works WHERE author_key = ?{close}")
-            params += [author, low, high, key]
+            params += [author, *close_params]
         else:  # years as an IN list and NULL: the title length is then a range of the index
             parts.append(f"SELECT id FROM works WHERE author_key = ? AND year IN (?, ?, ?){close}")
             parts.append(f"SELECT id FROM works WHERE author_key = ? AND year IS NULL{close}")
-            params += [author, year - 1, year, year + 1, low, high, key, author, low, high, key]
+            params += [author, year - 1, year, year + 1, *close_params, author, *close_params]
     return " UNION ALL ".join(parts), params
 
-
 def _in_block(held: _Held, key: str, author: str, year: int | None, low: int, high: int) -> bool:
-    """Whether `block_query` would find this work among a record's candidates: the
-    same conditions on the work's title key, first author and year, here in Python."""
+    """Whether `block_query` would find this work among a record's candidates: the same
+    conditions on the work's title key, first author and year, here in Python (the DOI, which
+    the index tests to save comparing titles, is left to `dedupe.same_work`)."""
     other = held.work.year
     if year is not None and other is not None and abs(other - year) > 1:
         return False
