@@ -32,7 +32,10 @@ from .migrations import migrate
 DB_NAME = "library.sqlite"
 DEFAULT_DIR = Path("~/.local/share/vissue/library")
 BULK_CACHE_KIB = 256 * 1024  # SQLite's page cache while ingesting (it takes what it touches)
-BULK_CHECKPOINT_PAGES = 16384  # pages of log (64 MB at 4 KB) between copies into the database while ingesting
+# Pages of log (1 GB at 4 KB) between copies into the database while ingesting: a dedupe index
+# page that many batches change in between is copied once (at a million works, 15% more records
+# a second than with 64 MB, where the disk's writes were the limit).
+BULK_CHECKPOINT_PAGES = 262144
 
 
 def default_library_dir() -> Path:
@@ -175,6 +178,7 @@ class Library:
         # venues by key); valid while no other connection has written (PRAGMA data_version).
         self._known: dict[str, Any] = {}
         self._data_version: int | None = None
+        self._bulk = False  # inside bulk()
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -221,18 +225,27 @@ class Library:
     @contextmanager
     def bulk(self) -> Iterator[None]:
         """Many writes to come (an ingest): a page cache large enough for the indexes they
-        update (a million works' dedupe and identifier indexes are ~300 MB), and the log copied
-        into the database every 64 MB rather than every 4 MB (each copy ends with an fsync; a
-        commit is as safe either way); the usual settings after."""
+        update (a million works' dedupe and identifier indexes are ~400 MB), and the log copied
+        into the database every BULK_CHECKPOINT_PAGES rather than every 4 MB: an index page
+        changed by many batches in between is copied once, and each copy ends with an fsync (a
+        commit is as safe either way). At the end the log is copied, as far as readers let it,
+        and the usual settings come back. Nested, the outermost one does this."""
+        if self._bulk:
+            yield
+            return
         cache = self.db.execute("PRAGMA cache_size").fetchone()[0]
         checkpoint = self.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
         self.db.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
         self.db.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
+        self._bulk = True
         try:
             yield
         finally:
+            self._bulk = False
             self.db.execute(f"PRAGMA cache_size = {cache}")
             self.db.execute(f"PRAGMA wal_autocheckpoint = {checkpoint}")
+            if not self.db.in_transaction:
+                self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     # -- writing -----------------------------------------------------------------------------
 
