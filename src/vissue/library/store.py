@@ -228,8 +228,9 @@ class Library:
         update (a million works' dedupe and identifier indexes are ~400 MB), and the log copied
         into the database every BULK_CHECKPOINT_PAGES rather than every 4 MB: an index page
         changed by many batches in between is copied once, and each copy ends with an fsync (a
-        commit is as safe either way). At the end the log is copied, as far as readers let it,
-        and the usual settings come back. Nested, the outermost one does this."""
+        commit is as safe either way). At the end the log is copied and emptied, as far as
+        readers let it without waiting, and the usual settings come back. Nested, the outermost
+        one does this."""
         if self._bulk:
             yield
             return
@@ -244,8 +245,11 @@ class Library:
             self._bulk = False
             self.db.execute(f"PRAGMA cache_size = {cache}")
             self.db.execute(f"PRAGMA wal_autocheckpoint = {checkpoint}")
-            if not self.db.in_transaction:
-                self.db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            if not self.db.in_transaction:  # the log copied and emptied, as far as readers let it now
+                timeout = self.db.execute("PRAGMA busy_timeout").fetchone()[0]
+                self.db.execute("PRAGMA busy_timeout = 0")
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self.db.execute(f"PRAGMA busy_timeout = {timeout}")
 
     # -- writing -----------------------------------------------------------------------------
 
