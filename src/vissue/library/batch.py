@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..text import title_key
 from ..work import Work
-from . import dedupe
+from . import dedupe, rows
+from .rows import AddResult
 
 if TYPE_CHECKING:
-    from .store import AddResult, Library, StoredWork
+    from .store import Library, StoredWork
 
 CHUNK = 500  # values bound to one IN (…) list
 
@@ -45,16 +46,16 @@ class Batch:
     """One batch of records for `Library.add_many`: `add` each in order, then `write`."""
 
     def __init__(self, library: Library, works: Sequence[Work]):
-        from .store import _hash
-
         self.library, self.db = library, library.db
-        self.records = []  # (work, data, raw, raw_hash, title key, first author key) each
+        # (work, data, raw text, its hash, title key, first author key) of each record
+        self.records: list[tuple[Work, dict[str, Any], str, str, str, str]] = []
         for work in works:
             origin = work.origin
             data = work.to_dict()
+            # without source text, the data as sorted JSON: the text libraries made before hashed
             raw = origin.raw if origin else json.dumps(data, sort_keys=True)
             fmt = origin.format if origin else "api"
-            self.records.append((work, data, raw, _hash(fmt, raw), title_key(work.title),
+            self.records.append((work, data, raw, rows.text_hash(fmt, raw), title_key(work.title),
                                  dedupe.first_author_key(work)))
         self.known_hashes = self._stored_sources([r[3] for r in self.records])
         self.known_ids = self._stored_identifiers([p for r in self.records for p in r[0].work_ids()])
@@ -95,8 +96,6 @@ class Batch:
 
     def add(self, index: int) -> AddResult:
         """Add the batch's record `index` (records are added in order)."""
-        from .store import AddResult
-
         work, data, raw, raw_hash, key, author = self.records[index]
         if raw_hash in self.known_hashes:
             return AddResult("unchanged", self.known_hashes[raw_hash])
@@ -149,25 +148,21 @@ class Batch:
 
     def _hold(self, work_id: int, work: Work, data: dict[str, Any], provenance: dict[str, int], key: str,
               author: str, *, new: bool, added: str | None = None) -> None:
-        from .store import _dumps, _now
-
         old = self.held.get(work_id)
         if old:
             self.by_title[old.key].discard(work_id)
             self.by_author[old.author].discard(work_id)
         venue_id = self.library._venue_id(work.venue)
-        now = _now()
-        self.held[work_id] = _Held((work_id, _dumps(data), _dumps(provenance), venue_id, None), work, key,
+        now = rows.now()
+        self.held[work_id] = _Held((work_id, rows.dumps(data), rows.dumps(provenance), venue_id, None), work, key,
                                    author, dedupe.doi_key(work.ids.get("doi")), added or now, now, new)
         self.by_title.setdefault(key, set()).add(work_id)
         self.by_author.setdefault(author, set()).add(work_id)
 
     def _source(self, source_id: int, work_id: int, work: Work, raw: str, raw_hash: str) -> None:
-        from .store import _now
-
         origin = work.origin
         self.sources.append((source_id, work_id, origin.file if origin else "", origin.position if origin else "",
-                             origin.format if origin else "api", raw, raw_hash, _now()))
+                             origin.format if origin else "api", raw, raw_hash, rows.now()))
         self.library._known["source_id"] = source_id + 1
         self.known_hashes[raw_hash] = work_id
 

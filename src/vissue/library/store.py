@@ -1,33 +1,30 @@
 """The library: one folder holding an SQLite database of works, their sources and rejects.
 
-Nothing outside this module knows the store is SQLite. Writes happen inside `transaction()`:
-a process killed in the middle leaves the library as it was at the last commit.
+Nothing outside this module and `batch` (records written a batch at a time) knows the store is
+SQLite. Writes happen inside `transaction()`: a process killed in the middle leaves the library
+as it was at the last commit.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import sqlite3
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import orjson
 
 from ..errors import ConflictError, InputError, LibraryError, NotFoundError
 from ..ids import normalize_issn, parse_identifier
 from ..text import is_shouting, name_list, smart_title, venue_key
 from ..work import Reject, Venue, Work
-from . import dedupe
+from . import dedupe, rows
 from .batch import Batch
 from .migrations import migrate
+from .rows import AddResult
 
 DB_NAME = "library.sqlite"
 DEFAULT_DIR = Path("~/.local/share/vissue/library")
@@ -47,27 +44,7 @@ def default_library_dir() -> Path:
     return DEFAULT_DIR.expanduser()
 
 
-_clock: list[Any] = [None, ""]  # the second last formatted, and its text
-
-
-def _now() -> str:
-    second = int(time.time())
-    if second != _clock[0]:
-        _clock[:] = [second, datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")]
-    return _clock[1]
-
-
 _venue_key = functools.lru_cache(maxsize=65536)(venue_key)  # records of one journal spell it alike
-
-
-def _dumps(value: Any) -> str:
-    """JSON text of a record's data (orjson: ten times the standard encoder's speed); the
-    standard encoder for what orjson refuses (an integer beyond 64 bits, a lone surrogate,
-    which the database then refuses with the reason)."""
-    try:
-        return orjson.dumps(value).decode()
-    except TypeError:
-        return json.dumps(value, ensure_ascii=False)
 
 
 # What the database refuses to hold (text that cannot be encoded, a number beyond 64 bits, JSON
@@ -78,14 +55,6 @@ _UNSTORABLE = (UnicodeError, OverflowError, RecursionError, sqlite3.InterfaceErr
 def _storable_int(value: int) -> bool:
     """Whether SQLite can hold the number (a 64-bit signed integer): a larger id names nothing."""
     return -(2 ** 63) <= value < 2 ** 63
-
-
-def _hash(*parts: str) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\x00")
-    return digest.hexdigest()
 
 
 @dataclass
@@ -139,12 +108,6 @@ class IssueVersion:
         return {"issue": self.issue_id, "version": self.version, "note": self.note, "author": self.author,
                 "created": self.created, "restored_from": self.restored_from,
                 "title": self.document.get("title", "")}
-
-
-@dataclass
-class AddResult:
-    action: str  # 'added', 'merged' or 'unchanged'
-    work_id: int
 
 
 class Library:
@@ -295,12 +258,12 @@ class Library:
 
     def add_reject(self, reject: Reject) -> bool:
         """Record a rejected record; False when the same rejection is already recorded."""
-        raw_hash = _hash(reject.file, reject.position, reject.reason, reject.raw)
+        raw_hash = rows.text_hash(reject.file, reject.position, reject.reason, reject.raw)
         with self.transaction():
             cursor = self.db.execute(
                 "INSERT OR IGNORE INTO rejects (file, position, field, reason, raw, raw_hash, ingested)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (reject.file, reject.position, reject.field, reject.reason, reject.raw, raw_hash, _now()),
+                (reject.file, reject.position, reject.field, reject.reason, reject.raw, raw_hash, rows.now()),
             )
         return cursor.rowcount > 0
 
@@ -309,7 +272,7 @@ class Library:
             self.db.execute(
                 "INSERT INTO ingests (file, format, started, finished, read, added, merged, rejected)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (file, fmt, started, _now(), counts.get("read", 0), counts.get("added", 0),
+                (file, fmt, started, rows.now(), counts.get("read", 0), counts.get("added", 0),
                  counts.get("merged", 0), counts.get("rejected", 0)),
             )
 
@@ -484,7 +447,7 @@ class Library:
 
     def create_issue(self, document: dict[str, Any], *, note: str = "created", author: str = "") -> IssueVersion:
         """Store a new virtual issue; its first version is 1."""
-        now = _now()
+        now = rows.now()
         with self.transaction():
             cursor = self.db.execute(
                 "INSERT INTO issues (title, version, created, updated) VALUES (?, 1, ?, ?)",
@@ -500,7 +463,7 @@ class Library:
 
         Raises ConflictError when `base_version` is not the latest (someone saved since).
         """
-        now = _now()
+        now = rows.now()
         with self.transaction():
             latest = self.expect_issue_version(issue_id, base_version)
             version = latest + 1
