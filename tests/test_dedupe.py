@@ -145,3 +145,30 @@ def test_every_block_finds_its_duplicate_whatever_years_the_records_give(tmp_pat
             work(titles[4].replace("words", "word"), 2015))]  # five years apart: another work
         assert [(r.action, r.work_id) for r in again[:4]] == [("merged", i) for i in stored[:4]]
         assert again[4].action == "added"
+
+
+def test_the_author_block_passes_over_other_dois_only(tmp_path):
+    """The author block reads the DOI from its index (migration 6): a work with another DOI is
+    never a candidate, one whose DOI differs in punctuation only, one without a DOI, and one
+    stored before the index held DOIs (NULL there) still are."""
+    from vissue.library.store import Library
+
+    def work(title, doi=None):
+        return Work(title=title, authors=[Author("Abdullaev", "R")], year=2019, doc_type=DocType.ARTICLE,
+                    venue=Venue("Central Asian Survey", "0263-4937"), ids={"doi": doi} if doi else {})
+
+    titles = ["Cotton, water and the state in the Khorezm oasis after independence",
+              "Remittances from Russia and the villages of the Ferghana valley",
+              "Mahalla committees and the governance of neighbourhoods in Tashkent"]
+    with Library(tmp_path / "lib") as library:
+        stored = [library.add(w).work_id for w in (
+            work(titles[0], "10.1080/02634937.2019.12267"), work(titles[1]), work(titles[2], "10.1080/x.5"))]
+        library.db.execute("UPDATE works SET doi_key = NULL WHERE id = ?", (stored[2],))  # as stored before
+        again = [library.add(w) for w in (
+            work(titles[0].replace("oasis", "oases"), "10.1080/02634937.2019.1226.7"),  # punctuation only
+            work(titles[0].replace("state", "states"), "10.1080/02634937.2019.99999"),  # another DOI
+            work(titles[1].replace("villages", "village"), "10.1080/y.1"),  # stored without a DOI
+            work(titles[2].replace("committees", "committee"), "10.1080/x..5"))]
+        assert [(r.action, r.work_id) for r in again] == [
+            ("merged", stored[0]), ("added", again[1].work_id), ("merged", stored[1]), ("merged", stored[2])]
+        assert again[1].work_id not in stored

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -172,3 +173,54 @@ def test_two_connections_writing_in_turn_keep_sources_and_venues_whole(tmp_path)
     finally:
         first.close()
         second.close()
+
+
+def _contents(folder) -> dict:
+    """What a library holds, ids and all (timestamps and generations left out)."""
+    db = sqlite3.connect(folder / DB_NAME)
+    tables = {
+        "works": "SELECT id, title, title_key, author_key, year, doc_type, venue_id, data, provenance FROM works",
+        "sources": "SELECT id, work_id, file, position, format, raw_hash FROM sources",
+        "identifiers": "SELECT scheme, value, work_id FROM identifiers",
+        "venues": "SELECT * FROM venues", "venue_keys": "SELECT * FROM venue_keys",
+        "rejects": "SELECT id, file, position, field, reason FROM rejects"}
+    held = {name: sorted(db.execute(query), key=repr) for name, query in tables.items()}
+    db.close()
+    return held
+
+
+def test_a_batch_stores_what_adding_its_records_one_by_one_stores(tmp_path):
+    """Records are written a batch at a time (Library.add_many): a record that duplicates a work
+    of its own batch (by identifier, by title, or a work stored before and changed by a merge in
+    this batch) or repeats a record of it is merged exactly as when each is written alone."""
+    from dataclasses import replace
+
+    from vissue.library.ingest import FileReport, ingest_records
+    from vissue.readers import read_path
+
+    folder = shared_path("wos-central-asia")
+    txt = [r for r in read_path(folder / "wos_res0001to0500_230316.txt").records() if isinstance(r, Work)]
+    bib = [r for r in read_path(folder / "wos_res0001to1000_230316.bib").records() if isinstance(r, Work)][:500]
+
+    def near(work: Work, how: str) -> Work:  # another record of the work: without identifiers, or retitled
+        title = {"stop": work.title + ".", "letter": work.title.replace(" ", "  ", 1) + "s",
+                 "retitled": " ".join(reversed(work.title.split()))}[how]
+        return replace(work, title=title, ids=work.ids if how == "retitled" else {},
+                       origin=replace(work.origin, raw=work.origin.raw + how))
+
+    stream: list = bib + txt + [near(w, "stop" if i % 2 else "letter") for i, w in enumerate(txt[::3])]
+    stream += [near(w, "retitled") for w in txt[1::9]] + txt[::10]  # and the same records again: unchanged
+    random.Random(13).shuffle(stream)  # twins in one batch of 500 or in two
+
+    def ingest(name: str, batches: list[list]) -> FileReport:
+        report = FileReport(file="stream")
+        with Library(tmp_path / name) as library:
+            for batch in batches:
+                ingest_records(library, batch, report)
+        return report
+
+    together = ingest("together", [stream])
+    alone = ingest("alone", [[r] for r in stream])
+    assert (together.added, together.merged, together.unchanged) == (alone.added, alone.merged, alone.unchanged)
+    assert together.merged > 600 and together.unchanged == 50
+    assert _contents(tmp_path / "together") == _contents(tmp_path / "alone")

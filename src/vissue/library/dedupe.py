@@ -41,8 +41,10 @@ def first_author_key(work: Work) -> str:
     return fold(work.authors[0].family) if work.authors else ""
 
 
-def _doi_letters(doi: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", doi.lower())
+def doi_key(doi: str | None) -> str | None:
+    """A DOI's letters and digits (None for none): two DOIs with one key differ in punctuation
+    only, and two with different keys name different works (`why_different`)."""
+    return re.sub(r"[^0-9a-z]", "", doi.lower()) if doi else None
 
 
 def _types_compatible(a: DocType, b: DocType) -> bool:
@@ -73,7 +75,7 @@ def why_different(a: Work, b: Work) -> str | None:
         if gap > 1 or not (a.early_access or b.early_access):
             return f"different years ({a.year}, {b.year})"
     doi_a, doi_b = a.ids.get("doi"), b.ids.get("doi")
-    if doi_a and doi_b and doi_a != doi_b and _doi_letters(doi_a) != _doi_letters(doi_b):
+    if doi_a and doi_b and doi_a != doi_b and doi_key(doi_a) != doi_key(doi_b):
         return f"different DOIs ({doi_a}, {doi_b})"
     for scheme in ("wos", "openalex", "pmid", "eid"):
         id_a, id_b = a.ids.get(scheme), b.ids.get(scheme)

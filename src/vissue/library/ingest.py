@@ -156,32 +156,33 @@ def _ingest_records(
 ) -> None:
     """Write records in batches, each batch one transaction: a kill loses at most one batch.
 
-    Each record is vetted first (`readers.vet`) and written in its own savepoint: a record the
-    store cannot take becomes a reject and never takes the rest of its batch down with it.
+    Each record is vetted first (`readers.vet`); the batch's works are then added together
+    (`Library.add_many`): a record the store cannot take becomes a reject and never takes the
+    rest of its batch down with it.
     """
     for batch in _batches(records, BATCH):
         with library.transaction():
+            vetted: list[tuple[Work | Reject, str, str]] = []  # each record, and where it was read
             for record in batch:
                 if isinstance(record, Notice):
                     report.warnings.append(replace_surrogates(record.text()))
                     continue
                 report.read += 1
+                file, position = _where(record, report) if isinstance(record, Work) else ("", "")
                 if isinstance(record, Work):
-                    file, position = _where(record, report)
                     record, notices = vet_work(record, file=file, position=position)
                     report.warnings.extend(n.text() for n in notices)
+                vetted.append((record, file, position))
+            results = iter(library.add_many([r for r, _, _ in vetted if isinstance(r, Work)]))
+            for record, file, position in vetted:
                 if isinstance(record, Work):
-                    try:
-                        result = library.add(record)
-                    except InputError as e:
-                        file, position = _where(record, report)
-                        record = Reject(file, position, "record", str(e),
-                                        record.origin.raw if record.origin else "")
-                    else:
+                    result = next(results)
+                    if not isinstance(result, InputError):
                         report.added += result.action == "added"
                         report.merged += result.action != "added"
                         report.unchanged += result.action == "unchanged"
                         continue
+                    record = Reject(file, position, "record", str(result), record.origin.raw if record.origin else "")
                 _reject(library, vet_reject(record), report)
         if progress:
             progress("record", report.file, report.read, None)

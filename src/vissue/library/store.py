@@ -1,37 +1,38 @@
 """The library: one folder holding an SQLite database of works, their sources and rejects.
 
-Nothing outside this module knows the store is SQLite. Writes happen inside `transaction()`:
-a process killed in the middle leaves the library as it was at the last commit.
+Nothing outside this module and `batch` (records written a batch at a time) knows the store is
+SQLite. Writes happen inside `transaction()`: a process killed in the middle leaves the library
+as it was at the last commit.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import sqlite3
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from ..errors import ConflictError, InputError, LibraryError, NotFoundError
 from ..ids import normalize_issn, parse_identifier
-from ..text import is_shouting, name_list, smart_title, title_key, venue_key
+from ..text import is_shouting, name_list, smart_title, venue_key
 from ..work import Reject, Venue, Work
-from . import dedupe
+from . import dedupe, rows
+from .batch import Batch
 from .migrations import migrate
+from .rows import AddResult
 
 DB_NAME = "library.sqlite"
 DEFAULT_DIR = Path("~/.local/share/vissue/library")
 BULK_CACHE_KIB = 256 * 1024  # SQLite's page cache while ingesting (it takes what it touches)
-BULK_CHECKPOINT_PAGES = 16384  # pages of log (64 MB at 4 KB) between copies into the database while ingesting
+# Pages of log (1 GB at 4 KB) between copies into the database while ingesting: a dedupe index
+# page that many batches change in between is copied once (at a million works, 15% more records
+# a second than with 64 MB, where the disk's writes were the limit).
+BULK_CHECKPOINT_PAGES = 262144
 
 
 def default_library_dir() -> Path:
@@ -43,40 +44,17 @@ def default_library_dir() -> Path:
     return DEFAULT_DIR.expanduser()
 
 
-_clock: list[Any] = [None, ""]  # the second last formatted, and its text
-
-
-def _now() -> str:
-    second = int(time.time())
-    if second != _clock[0]:
-        _clock[:] = [second, datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")]
-    return _clock[1]
-
-
 _venue_key = functools.lru_cache(maxsize=65536)(venue_key)  # records of one journal spell it alike
 
 
-def _dumps(value: Any) -> str:
-    """JSON text of a record's data (orjson: ten times the standard encoder's speed); the
-    standard encoder for what orjson refuses (an integer beyond 64 bits, a lone surrogate,
-    which the database then refuses with the reason)."""
-    try:
-        return orjson.dumps(value).decode()
-    except TypeError:
-        return json.dumps(value, ensure_ascii=False)
+# What the database refuses to hold (text that cannot be encoded, a number beyond 64 bits, JSON
+# too deep to write): the record is then rejected with the reason.
+_UNSTORABLE = (UnicodeError, OverflowError, RecursionError, sqlite3.InterfaceError)
 
 
 def _storable_int(value: int) -> bool:
     """Whether SQLite can hold the number (a 64-bit signed integer): a larger id names nothing."""
     return -(2 ** 63) <= value < 2 ** 63
-
-
-def _hash(*parts: str) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\x00")
-    return digest.hexdigest()
 
 
 @dataclass
@@ -132,12 +110,6 @@ class IssueVersion:
                 "title": self.document.get("title", "")}
 
 
-@dataclass
-class AddResult:
-    action: str  # 'added', 'merged' or 'unchanged'
-    work_id: int
-
-
 class Library:
     """A library folder. Use as a context manager, or call close()."""
 
@@ -169,6 +141,7 @@ class Library:
         # venues by key); valid while no other connection has written (PRAGMA data_version).
         self._known: dict[str, Any] = {}
         self._data_version: int | None = None
+        self._bulk = False  # inside bulk()
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -215,18 +188,31 @@ class Library:
     @contextmanager
     def bulk(self) -> Iterator[None]:
         """Many writes to come (an ingest): a page cache large enough for the indexes they
-        update (a million works' dedupe and identifier indexes are ~300 MB), and the log copied
-        into the database every 64 MB rather than every 4 MB (each copy ends with an fsync; a
-        commit is as safe either way); the usual settings after."""
+        update (a million works' dedupe and identifier indexes are ~400 MB), and the log copied
+        into the database every BULK_CHECKPOINT_PAGES rather than every 4 MB: an index page
+        changed by many batches in between is copied once, and each copy ends with an fsync (a
+        commit is as safe either way). At the end the log is copied and emptied, as far as
+        readers let it without waiting, and the usual settings come back. Nested, the outermost
+        one does this."""
+        if self._bulk:
+            yield
+            return
         cache = self.db.execute("PRAGMA cache_size").fetchone()[0]
         checkpoint = self.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
         self.db.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
         self.db.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
+        self._bulk = True
         try:
             yield
         finally:
+            self._bulk = False
             self.db.execute(f"PRAGMA cache_size = {cache}")
             self.db.execute(f"PRAGMA wal_autocheckpoint = {checkpoint}")
+            if not self.db.in_transaction:  # the log copied and emptied, as far as readers let it now
+                timeout = self.db.execute("PRAGMA busy_timeout").fetchone()[0]
+                self.db.execute("PRAGMA busy_timeout = 0")
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self.db.execute(f"PRAGMA busy_timeout = {timeout}")
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -236,44 +222,48 @@ class Library:
         A record the database cannot hold (text that cannot be encoded, a number too large)
         raises InputError and writes nothing.
         """
-        try:
-            return self._add(work)
-        except (UnicodeError, OverflowError, RecursionError, sqlite3.InterfaceError) as e:
-            raise InputError(f"the record cannot be stored ({type(e).__name__}: {e})") from e
+        result = self.add_many([work])[0]
+        if isinstance(result, InputError):
+            raise result
+        return result
 
-    def _add(self, work: Work) -> AddResult:
-        origin = work.origin
-        data = work.to_dict()
-        raw = origin.raw if origin else json.dumps(data, sort_keys=True)
-        fmt = origin.format if origin else "api"
-        raw_hash = _hash(fmt, raw)
-        keys = title_key(work.title), dedupe.first_author_key(work)
+    def add_many(self, works: Sequence[Work]) -> list[AddResult | InputError]:
+        """Add records in order, with the results `add` gives one after another: each is
+        compared with the works stored before it, its batch's included (`library.batch`); the
+        writes are a few statements for the whole batch.
+
+        A record the database cannot hold is an InputError in its place and the others are
+        written: the batch is then written again a record at a time, each in its own savepoint.
+        """
         with self.transaction():
-            known = self.db.execute("SELECT work_id FROM sources WHERE raw_hash = ?", (raw_hash,)).fetchone()
-            if known:
-                return AddResult("unchanged", known[0])
-            match = self._find_match(work, *keys)
-            if match is None:
-                source_id = self._next_source_id()  # its fields' provenance, written with the work
-                provenance = {k: source_id for k, v in data.items() if v not in (None, "", [], {})}
-                work_id = self._insert_work(work, data, provenance, *keys)
-                self._insert_source(work_id, work, raw, raw_hash)
-                return AddResult("added", work_id)
-            source_id = self._insert_source(match.id, work, raw, raw_hash)
-            merged = dedupe.merge(match.work, match.provenance, work, source_id)
-            if merged.changed:
-                self._update_work(match.id, merged.work, merged.provenance)
-            self._insert_identifiers(match.id, work)
-            return AddResult("merged", match.id)
+            try:
+                with self.transaction():
+                    return self._write_batch(works)
+            except _UNSTORABLE:
+                pass
+            results: list[AddResult | InputError] = []
+            for work in works:
+                try:
+                    with self.transaction():
+                        results.append(self._write_batch([work])[0])
+                except _UNSTORABLE as e:
+                    results.append(InputError(f"the record cannot be stored ({type(e).__name__}: {e})"))
+            return results
+
+    def _write_batch(self, works: Sequence[Work]) -> list[AddResult]:
+        writing = Batch(self, works)
+        results = [writing.add(i) for i in range(len(works))]
+        writing.write()
+        return results
 
     def add_reject(self, reject: Reject) -> bool:
         """Record a rejected record; False when the same rejection is already recorded."""
-        raw_hash = _hash(reject.file, reject.position, reject.reason, reject.raw)
+        raw_hash = rows.text_hash(reject.file, reject.position, reject.reason, reject.raw)
         with self.transaction():
             cursor = self.db.execute(
                 "INSERT OR IGNORE INTO rejects (file, position, field, reason, raw, raw_hash, ingested)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (reject.file, reject.position, reject.field, reject.reason, reject.raw, raw_hash, _now()),
+                (reject.file, reject.position, reject.field, reject.reason, reject.raw, raw_hash, rows.now()),
             )
         return cursor.rowcount > 0
 
@@ -282,112 +272,15 @@ class Library:
             self.db.execute(
                 "INSERT INTO ingests (file, format, started, finished, read, added, merged, rejected)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (file, fmt, started, _now(), counts.get("read", 0), counts.get("added", 0),
+                (file, fmt, started, rows.now(), counts.get("read", 0), counts.get("added", 0),
                  counts.get("merged", 0), counts.get("rejected", 0)),
             )
-
-    def _find_match(self, work: Work, key: str, author: str) -> StoredWork | None:
-        """The stored work a record is a record of (its title_key and first_author_key given)."""
-        pairs = work.work_ids()
-        if pairs:  # the first of its identifiers (in WORK_SCHEMES order) that a stored work has
-            rows = self.db.execute(  # one probe of the primary key a pair
-                "SELECT scheme, value, work_id FROM identifiers WHERE "
-                + " OR ".join(["(scheme = ? AND value = ?)"] * len(pairs)),
-                [part for pair in pairs for part in pair],
-            ).fetchall()
-            found: dict[tuple[str, str], int] = {}
-            for scheme, value, work_id in rows:
-                found[scheme, value] = min(work_id, found.get((scheme, value), work_id))
-            for pair in pairs:
-                if pair in found:
-                    return self._load(found[pair])
-        if not key:
-            return None
-        rows = self.db.execute(*self._block_query(key, author, work.year)).fetchall()
-        for candidate_id in sorted({row[0] for row in rows}):
-            candidate = self._load(candidate_id)
-            if dedupe.same_work(candidate.work, work):
-                return candidate
-        return None
-
-    @staticmethod
-    def _block_query(key: str, author: str, year: int | None) -> tuple[str, list[Any]]:
-        """The stored works a record without a shared identifier may duplicate (an id may
-        come twice: the caller sorts them).
-
-        Two blocks, each a range of an index (migration 5): the same normalised title with a
-        compatible first author (dedupe.first_authors_match), or the same first author with a
-        title of a length and closeness that can match (dedupe.titles_match); both without a
-        year more than one apart, which dedupe.why_different never lets match. These are
-        conditions `dedupe.same_work` requires, so every work that can match is a candidate:
-        none is skipped, however common the surname or large the library.
-        """
-        low, high = dedupe.title_length_bounds(key)
-        years = "" if year is None else " AND (year IS NULL OR year BETWEEN ? AND ?)"
-        around = [] if year is None else [year - 1, year + 1]
-        parts = [f"SELECT id FROM works WHERE title_key = ?{years} AND vissue_authors_match(author_key, ?)"]
-        params: list[Any] = [key, *around, author]
-        if author:
-            close = " AND length(title_key) BETWEEN ? AND ? AND vissue_titles_match(title_key, ?)"
-            if year is None:
-                parts.append(f"SELECT id FROM works WHERE author_key = ?{close}")
-                params += [author, low, high, key]
-            else:  # years as an IN list and NULL: the title length is then a range of the index
-                parts.append(f"SELECT id FROM works WHERE author_key = ? AND year IN (?, ?, ?){close}")
-                parts.append(f"SELECT id FROM works WHERE author_key = ? AND year IS NULL{close}")
-                params += [author, year - 1, year, year + 1, low, high, key, author, low, high, key]
-        return " UNION ALL ".join(parts), params
 
     def _next_source_id(self) -> int:
         """The id the next source row gets (the largest so far + 1, as SQLite would choose)."""
         if "source_id" not in self._known:
             self._known["source_id"] = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM sources").fetchone()[0]
         return int(self._known["source_id"])
-
-    def _insert_source(self, work_id: int, work: Work, raw: str, raw_hash: str) -> int:
-        origin = work.origin
-        source_id = self._next_source_id()
-        self.db.execute(
-            "INSERT INTO sources (id, work_id, file, position, format, raw, raw_hash, ingested)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (source_id, work_id, origin.file if origin else "", origin.position if origin else "",
-             origin.format if origin else "api", raw, raw_hash, _now()),
-        )
-        self._known["source_id"] = source_id + 1
-        return source_id
-
-    # `changed` is the generation the write makes: the trigger on works adds one to it after.
-    _NEXT_GENERATION = "(SELECT CAST(value AS INTEGER) + 1 FROM meta WHERE key = 'generation')"
-
-    def _insert_work(self, work: Work, data: dict[str, Any], provenance: dict[str, int], key: str,
-                     author: str) -> int:
-        venue_id = self._venue_id(work.venue)
-        now = _now()
-        cursor = self.db.execute(
-            "INSERT INTO works (title, title_key, author_key, year, doc_type, venue_id, data,"
-            f" provenance, added, updated, changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {self._NEXT_GENERATION})",
-            (work.title, key, author, work.year,
-             work.doc_type.value, venue_id, _dumps(data), _dumps(provenance), now, now),
-        )
-        work_id = int(cursor.lastrowid or 0)
-        self._insert_identifiers(work_id, work)
-        return work_id
-
-    def _update_work(self, work_id: int, work: Work, provenance: dict[str, int]) -> None:
-        self.db.execute(
-            "UPDATE works SET title = ?, title_key = ?, author_key = ?, year = ?, doc_type = ?,"
-            f" venue_id = ?, data = ?, provenance = ?, updated = ?, changed = {self._NEXT_GENERATION}"
-            " WHERE id = ?",
-            (work.title, title_key(work.title), dedupe.first_author_key(work), work.year,
-             work.doc_type.value, self._venue_id(work.venue), _dumps(work.to_dict()),
-             _dumps(provenance), _now(), work_id),
-        )
-
-    def _insert_identifiers(self, work_id: int, work: Work) -> None:
-        self.db.executemany(
-            "INSERT OR IGNORE INTO identifiers (scheme, value, work_id) VALUES (?, ?, ?)",
-            [(scheme, value, work_id) for scheme, value in work.identifiers()],
-        )
 
     def _venue_id(self, venue: Venue) -> int | None:
         """The venue a record's journal/book belongs to (the first of its keys, ISSNs then name,
@@ -554,7 +447,7 @@ class Library:
 
     def create_issue(self, document: dict[str, Any], *, note: str = "created", author: str = "") -> IssueVersion:
         """Store a new virtual issue; its first version is 1."""
-        now = _now()
+        now = rows.now()
         with self.transaction():
             cursor = self.db.execute(
                 "INSERT INTO issues (title, version, created, updated) VALUES (?, 1, ?, ?)",
@@ -570,7 +463,7 @@ class Library:
 
         Raises ConflictError when `base_version` is not the latest (someone saved since).
         """
-        now = _now()
+        now = rows.now()
         with self.transaction():
             latest = self.expect_issue_version(issue_id, base_version)
             version = latest + 1
