@@ -122,6 +122,9 @@ def test_themes_cover_the_works_and_are_named_from_them(cases: dict[str, Case], 
             assert not {w for part in words for w in re.findall(r"[a-z0-9]+", fold(part))} & places, theme.label
             assert _own_words(theme, case.works), (case.name, theme.label)
             assert theme.lens is None and theme.rationale
+            for inside, outside in re.findall(r"closer in meaning .*?mean cosine ([\d.]+) against ([\d.]+)", theme.rationale):
+                assert float(inside) > float(outside), theme.rationale  # 'closer' only as the figures show
+            assert not re.search(r"\b(\d+) of the \1 works", theme.rationale), theme.rationale  # 'all 3 works'
         if case.name == "seed":  # same input, same output; named from the works' own keywords without a library's
             assert [asdict(t) for t in themes] == [asdict(t) for t in case.themes(embedder)]
             assert all(_own_words(t, case.works) for t in case.themes(embedder, field=None))

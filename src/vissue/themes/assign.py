@@ -140,21 +140,25 @@ def _rationale(number: int, groups: list[list[int]], labels: list[str], support:
         return (f"this work stands alone: its meaning, words and citations taken together set it apart from"
                 f" the other themes (in meaning alone the closest is '{labels[closest]}', mean cosine"
                 f" {near:.2f}); named by its own words ({words})")
-    said = [f"'{term}' ({count} of the {size} works)" for term, count in support.items() if count > 1]
+    def how_many(count: int) -> str:
+        return "both works" if count == size == 2 else f"all {size} works" if count == size else f"{count} of the {size} works"
+
+    said = [f"'{term}' ({how_many(count)})" for term, count in support.items() if count > 1]
     parts = []
     if said:
-        parts.append(f"these works share the words {' and '.join(said)}")
+        parts.append(f"these works share the term{'s' if len(said) > 1 else ''} {' and '.join(said)}")
     pairs = [(a, b) for x, a in enumerate(group) for b in group[x + 1:]]
     inside = float(np.mean([meaning[a, b] for a, b in pairs]))
     rest = [i for g in groups if g is not group for i in g]
     outside = float(np.mean(meaning[np.ix_(group, rest)])) if rest else None
-    if outside is not None and inside > outside:
+    if outside is not None and round(inside, 2) > round(outside, 2):  # closer as the figures show it
         parts.append("they are closer in meaning to one another than to the issue's other works"
                      f" (mean cosine {inside:.2f} against {outside:.2f})")
     cited = sum(similarity.shared[a, b] > 0 for a, b in pairs)
     if cited:
         most = int(max(similarity.shared[a, b] for a, b in pairs))
-        pairs_cite = "both cite" if len(pairs) == 1 else f"{cited} of their {len(pairs)} pairs cite"
+        pairs_cite = ("both cite" if len(pairs) == 1 else "every pair of them cites" if cited == len(pairs)
+                      else f"{cited} of their {len(pairs)} pairs cite")
         in_common = "one reference" if most == 1 else f"up to {most} references"
         parts.append(f"{pairs_cite} the same works ({in_common} in common)")
     if not parts:
