@@ -528,3 +528,22 @@ def test_a_series_of_names_with_and_of_their_own_is_set_with_semicolons() -> Non
         "rivers; roads; and coping strategies and conflict"
     assert _series(["oil", "informal institutions and parliament"]) == "oil, as well as informal institutions and parliament"
     assert _series(["oil", "gas"]) == "oil and gas"
+
+
+def test_a_title_in_title_case_is_quoted_not_retold() -> None:
+    """The title as a gist is retold ('Öge examines elite preferences … in Kazakhstan') only when
+    it reads as a phrase of a sentence: a capital past its first word only on an acronym or a name
+    the abstract writes so; else it is quoted whole."""
+    from vissue.editorial.gist import title_gist
+
+    def work(title: str, abstract: str | None = None) -> IssueWork:
+        return IssueWork(1, {}, title, [IssueAuthor("Öge", "Kerem")], 2017, None, abstract=abstract)
+
+    told = title_gist(work("Elite preferences and transparency promotion in Kazakhstan",
+                           "Elites in Kazakhstan stalled reforms."), "Öge", False)
+    assert told == "Öge examines elite preferences and transparency promotion in Kazakhstan.", told
+    for title in ("Lake and Sea Basins in Kazakhstan", "Intimate militarism Domesticating the border",
+                  "Elite preferences and transparency promotion in Kazakhstan"):  # no abstract: no name known
+        assert title_gist(work(title), "Öge", False) == f"Öge writes on “{title}”."
+    assert title_gist(work("US policy and the region", "It reviews policy."), "Öge", False) == \
+        "Öge examines US policy and the region."

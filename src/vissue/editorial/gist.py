@@ -194,9 +194,22 @@ def title_gist(work: IssueWork, subject: str, plural: bool) -> str:
     title = smart_title((work.title or "").strip().rstrip("."))
     if not title:
         return f"{subject} {agree('write', plural)} on an untitled work."
-    if ":" in title or "?" in title or len(title.split()) < 3:
+    if ":" in title or "?" in title or len(title.split()) < 3 or not _sentence_case(title, work.abstract or ""):
         return f"{subject} {agree('write', plural)} on “{title}”."
     return f"{subject} {agree('examine', plural)} {lower_first(title, work.abstract or title)}."
+
+
+def _sentence_case(title: str, context: str) -> bool:
+    """Whether a title reads as a phrase of a sentence: after its first word, a capital only on an
+    acronym ('US') or a name the abstract (context) writes so inside its sentences ('Kazakhstan');
+    not 'Lake and Sea Basins in Kazakhstan' nor 'Intimate militarism Domesticating the border' (a
+    lost colon). Without an abstract, no name is known: only acronyms."""
+    for word in re.findall(r"[^\W\d_][\w'’-]*", title)[1:]:
+        if not word[0].isupper() or (word.isupper() and len(word) <= 5):
+            continue
+        if not re.search(rf"(?<=[a-z,;] ){re.escape(word)}\b", context):
+            return False
+    return True
 
 
 def write_gist(work: IssueWork, subject: str, plural: bool, style: Style) -> tuple[str, int]:
