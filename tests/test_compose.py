@@ -547,3 +547,13 @@ def test_a_title_in_title_case_is_quoted_not_retold() -> None:
         assert title_gist(work(title), "Öge", False) == f"Öge writes on “{title}”."
     assert title_gist(work("US policy and the region", "It reviews policy."), "Öge", False) == \
         "Öge examines US policy and the region."
+
+
+def test_verbs_coordinated_with_the_reporting_verb_agree_with_the_authors() -> None:
+    from vissue.editorial.gist import retell
+
+    sentence = "This study analyzes and calculates the utilization of land and water resources in the basin."
+    told = retell(sentence, "Jiaoyou et al.", True, context=sentence, aim=25)
+    assert told.startswith("Jiaoyou et al. analyze and calculate the utilization"), told
+    told = retell(sentence, "Öge", False, context=sentence, aim=25)
+    assert told.startswith("Öge analyzes and calculates the utilization"), told

@@ -254,7 +254,8 @@ _RESEARCH_VERBS_3SG = _words("argues contends shows finds demonstrates examines 
     "concludes evaluates assesses addresses focuses traces reveals highlights illustrates describes "
     "presents seeks aims attempts uses employs compares maintains posits claims challenges situates "
     "questions introduces outlines reviews emphasizes emphasises underlines documents explains tests "
-    "verifies contributes undertakes engages sheds looks asks applies builds")
+    "verifies contributes undertakes engages sheds looks asks applies builds calculates estimates measures "
+    "quantifies")
 
 
 _PRONOUNS = frozenset({"We", "we", "I", "It", "The authors", "the authors", "The author", "the author"})
