@@ -557,3 +557,14 @@ def test_verbs_coordinated_with_the_reporting_verb_agree_with_the_authors() -> N
     assert told.startswith("Jiaoyou et al. analyze and calculate the utilization"), told
     told = retell(sentence, "Öge", False, context=sentence, aim=25)
     assert told.startswith("Öge analyzes and calculates the utilization"), told
+
+
+def test_a_sentence_on_what_a_work_is_worth_is_no_gist() -> None:
+    """'The conclusions provide an important reference for …' and 'draws on existing research'
+    say what a work is worth or rests on, not what it shows: a finding is ranked before them."""
+    sentences = ["Lake sediments were sampled in the North Aral Sea.",
+                 "Metal levels in the sediments changed abruptly around 1970.",
+                 "The conclusions provide an important reference for the protection of lake ecosystems.",
+                 "The discussion draws systematically on existing research on the region."]
+    order = rank_gists(sentences)
+    assert order.index(1) < order.index(2) and order.index(1) < order.index(3), order

@@ -213,6 +213,12 @@ _PURPOSE = re.compile(
 _BACKGROUND = re.compile(
     r"\b(?:according to|recent (?:research|studies|literature)|has (?:been )?focused|little is known|"
     r"much attention|the goal|the aim|the purpose|the objective)\b", re.IGNORECASE)
+# What a work is worth or draws on, not what it shows: 'the conclusions provide an important
+# reference for …', 'the discussion draws on existing research', 'avenues for future research'.
+_WORTH = re.compile(
+    r"\b(?:(?:important|useful|valuable|scientific|theoretical|practical) (?:reference|basis|foundation|"
+    r"guidance|significance)|draws? (?:\w+ )?on (?:the )?(?:existing|previous|prior) (?:research|literature|"
+    r"studies|work)|(?:future|further) research)\b", re.IGNORECASE)
 _SELF_NOUN = (r"(?:article|paper|study|essay|research|analysis|work|chapter|book|contribution|review|"
               r"piece|note|investigation|report|project|survey|thesis|dissertation|text)")
 _SELF_ADJ = (r"(?:(?:comparative|empirical|qualitative|quantitative|present|current|theoretical|"
@@ -316,6 +322,7 @@ def rank_gists(sentences: list[str]) -> list[int]:
         value -= 2.0 * (i == 0 and len(sentences) > 1)
         value -= 5.0 * s.rstrip("\"'”’)").endswith("?")
         value -= 1.0 * bool(_BACKGROUND.search(s))
+        value -= 5.0 * bool(_WORTH.search(s))  # below a plain sentence, whatever claim word it has
         value -= 2.0 * (words < 6) + 1.0 * (words > 60)
         value -= 3.0 * (sum(1 for w in s.split() if _NUMBER.search(w)) >= 3)
         return value
