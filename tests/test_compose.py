@@ -568,3 +568,12 @@ def test_a_sentence_on_what_a_work_is_worth_is_no_gist() -> None:
                  "The discussion draws systematically on existing research on the region."]
     order = rank_gists(sentences)
     assert order.index(1) < order.index(2) and order.index(1) < order.index(3), order
+
+
+def test_a_reporting_aside_inside_the_claim_is_dropped() -> None:
+    from vissue.editorial.gist import retell
+
+    sentence = ("The metaphor of a borderland, it argues, can be used beyond its geographical meaning "
+                "to conceptualize the region's technological landscape.")
+    told = retell(sentence, "van der Straeten", False, context=sentence, aim=25)
+    assert "it argues" not in told and "borderland can be used" in told, told

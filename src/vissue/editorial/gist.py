@@ -48,6 +48,10 @@ _FOUND = {"show": "show", "shows": "show", "showed": "show", "shown": "show", "s
           "concludes": "conclude", "concluded": "conclude"}
 _FOUND_VERB = "|".join(sorted(_FOUND, key=len, reverse=True))
 _CLAIM_VERBS = {"argue", "contend", "find", "show", "demonstrate", "conclude", "suggest", "reveal"}
+# A reporting clause set off by commas inside the claim: ', it argues,', ', the authors suggest,'.
+_REPORTING_ASIDE = re.compile(
+    r",\s(?:it|they|we|he|she|the (?:article|paper|study|author|authors))\s(?:argues?|contends?|suggests?|"
+    r"claims?|shows?|finds?|believes?|maintains?|posits?),(?=\s)", re.IGNORECASE)
 _PARTICIPLE = re.compile(r",\s(?:and\s)?(finding|showing|concluding|arguing|demonstrating|revealing|suggesting)\s+that\s+")
 
 
@@ -179,6 +183,7 @@ def retell(sentence: str, subject: str, plural: bool, *, context: str, aim: int)
     text = re.sub(rf"^({re.escape(subject)})\s+(?:also|further|then|thus|therefore|additionally|moreover|"
                   r"finally|first|again|empirically|specifically)\s+", r"\1 ", text)
     text = collapse_nesting(text, subject, plural)
+    text = _REPORTING_ASIDE.sub("", text)  # "the metaphor, it argues, can be used" -> "the metaphor can be used"
     text = enumerated(text, subject, plural, context)
     text = re.sub(rf"^({re.escape(subject)}\s+\S+\s+that\s+)(?:" + "|".join(re.escape(c) for c in CONNECTIVES)
                   + r"),?\s+", r"\1", text, flags=re.IGNORECASE)
