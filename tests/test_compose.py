@@ -577,3 +577,6 @@ def test_a_reporting_aside_inside_the_claim_is_dropped() -> None:
                 "to conceptualize the region's technological landscape.")
     told = retell(sentence, "van der Straeten", False, context=sentence, aim=25)
     assert "it argues" not in told and "borderland can be used" in told, told
+    sentence = "The article furthermore provides an overview of novel themes and approaches in the field."
+    told = retell(sentence, "Kassymbekova and Chokobaeva", True, context=sentence, aim=25)
+    assert told == "Kassymbekova and Chokobaeva provide an overview of novel themes and approaches in the field.", told

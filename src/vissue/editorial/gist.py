@@ -180,7 +180,7 @@ def retell(sentence: str, subject: str, plural: bool, *, context: str, aim: int)
     at = text.find(subject)
     if at > 0:  # the clause before the authors is detail: "Through case studies, Yan verifies"
         text = text[at:]
-    text = re.sub(rf"^({re.escape(subject)})\s+(?:also|further|then|thus|therefore|additionally|moreover|"
+    text = re.sub(rf"^({re.escape(subject)})\s+(?:also|furthermore|further|then|thus|therefore|additionally|moreover|"
                   r"finally|first|again|empirically|specifically)\s+", r"\1 ", text)
     text = collapse_nesting(text, subject, plural)
     text = _REPORTING_ASIDE.sub("", text)  # "the metaphor, it argues, can be used" -> "the metaphor can be used"

@@ -223,7 +223,7 @@ _SELF_NOUN = (r"(?:article|paper|study|essay|research|analysis|work|chapter|book
               r"piece|note|investigation|report|project|survey|thesis|dissertation|text)")
 _SELF_ADJ = (r"(?:(?:comparative|empirical|qualitative|quantitative|present|current|theoretical|"
              r"exploratory|short|brief|new|case|research)\s+)?")
-ADVERBS = ("also", "further", "then", "therefore", "thus", "first", "finally", "additionally", "moreover",
+ADVERBS = ("also", "further", "furthermore", "then", "therefore", "thus", "first", "finally", "additionally", "moreover",
             "specifically", "empirically")
 _ADVERB = r"(?:(?P<adv>" + "|".join(ADVERBS) + r")\s+)?"
 _SUBJECT = re.compile(
