@@ -580,3 +580,6 @@ def test_a_reporting_aside_inside_the_claim_is_dropped() -> None:
     sentence = "The article furthermore provides an overview of novel themes and approaches in the field."
     told = retell(sentence, "Kassymbekova and Chokobaeva", True, context=sentence, aim=25)
     assert told == "Kassymbekova and Chokobaeva provide an overview of novel themes and approaches in the field.", told
+    sentence = "As the study confirmed, support with loans was crucial in securing energy deals for the firms."
+    told = retell(sentence, "Orazgaliyev", False, context=sentence, aim=25)
+    assert "study confirmed" not in told and "that support with loans was crucial" in told, told

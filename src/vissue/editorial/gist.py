@@ -52,6 +52,9 @@ _CLAIM_VERBS = {"argue", "contend", "find", "show", "demonstrate", "conclude", "
 _REPORTING_ASIDE = re.compile(
     r",\s(?:it|they|we|he|she|the (?:article|paper|study|author|authors))\s(?:argues?|contends?|suggests?|"
     r"claims?|shows?|finds?|believes?|maintains?|posits?),(?=\s)", re.IGNORECASE)
+_AS_REPORTED = re.compile(
+    r"\bas (?:the|this|our) (?:study|article|paper|analysis|research) (?:confirm(?:s|ed)|show(?:s|ed)|"
+    r"f(?:inds|ound)|demonstrat(?:es|ed)|suggest(?:s|ed)|reveal(?:s|ed)),\s", re.IGNORECASE)
 _PARTICIPLE = re.compile(r",\s(?:and\s)?(finding|showing|concluding|arguing|demonstrating|revealing|suggesting)\s+that\s+")
 
 
@@ -184,6 +187,7 @@ def retell(sentence: str, subject: str, plural: bool, *, context: str, aim: int)
                   r"finally|first|again|empirically|specifically)\s+", r"\1 ", text)
     text = collapse_nesting(text, subject, plural)
     text = _REPORTING_ASIDE.sub("", text)  # "the metaphor, it argues, can be used" -> "the metaphor can be used"
+    text = _AS_REPORTED.sub("", text)  # "that as the study confirmed, support …" -> "that support …"
     text = enumerated(text, subject, plural, context)
     text = re.sub(rf"^({re.escape(subject)}\s+\S+\s+that\s+)(?:" + "|".join(re.escape(c) for c in CONNECTIVES)
                   + r"),?\s+", r"\1", text, flags=re.IGNORECASE)
