@@ -189,6 +189,13 @@ def test_a_journal_replaces_the_style(issue: VirtualIssue, tmp_path: Path) -> No
     style_file.write_text('lead_ins = ["typo"]\n', encoding="utf-8")
     with pytest.raises(InputError, match="unknown style key 'lead_ins'"):
         load_style(style_file)
+    # a placeholder the composer does not fill, a broken brace, a second-work opening without the sentence
+    for text, message in (('lead_in = ["{bogus} articles"]\n', r"'lead_in' uses \{bogus\}.*\{count\}, \{label\}"),
+                          ('tie = "About {subject"\n', "'tie' has a broken placeholder"),
+                          ('same_authors = "Also by them."\n', r"'same_authors' must hold \{sentence\}")):
+        style_file.write_text(text, encoding="utf-8")
+        with pytest.raises(InputError, match=message):
+            load_style(style_file)
 
 
 def test_the_seed_editorial_has_the_editors_shape(issue: VirtualIssue) -> None:

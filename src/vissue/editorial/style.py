@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import string
 import tomllib
 from dataclasses import dataclass, field, fields
 from functools import cache
@@ -75,6 +76,34 @@ def _texts(value: Any) -> list[str]:
 
 
 _KEYS = {f.name: f for f in fields(Style) if f.name != "extra"}
+#: The placeholders each template may use (the composer fills these and no others); a key not
+#: listed takes none. same_authors must hold {sentence}: it is the sentence it opens.
+_PLACEHOLDERS = {
+    "framing": {"collection", "about", "themes"}, "framing_about": {"place"},
+    "collection_journal": {"journal"}, "collection_journals": {"count"}, "collection_library": {"library"},
+    "tie": {"subject", "focus"}, "tie_no_focus": {"subject"},
+    **{key: {"label", "count"} for key in ("lead_in_first", "lead_in", "lead_in_related", "lead_in_last",
+                                            "lead_in_one")},
+    "grouped": {"count", "names", "phrase"}, "same_authors": {"sentence"},
+}
+_REQUIRED = {"same_authors": {"sentence"}}
+
+
+def _check_placeholders(key: str, template: str, source: str) -> None:
+    """A clear error for a template the composer cannot fill: an unknown or broken placeholder."""
+    allowed = _PLACEHOLDERS.get(key, set())
+    try:
+        used = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError as e:  # a lone '{' or '}'
+        raise InputError(f"{source}: '{key}' has a broken placeholder ({e}); write a brace as '{{{{' or '}}}}'") from e
+    unknown = sorted(used - allowed)
+    if unknown:
+        known = ", ".join("{" + n + "}" for n in sorted(allowed)) or "none"
+        raise InputError(f"{source}: '{key}' uses {{{unknown[0]}}}, which vissue does not fill; "
+                         f"its placeholders are {known}")
+    missing = _REQUIRED.get(key, set()) - used
+    if missing:
+        raise InputError(f"{source}: '{key}' must hold {{{sorted(missing)[0]}}}")
 
 
 def _parse(data: dict[str, Any], source: str) -> dict[str, Any]:
@@ -88,6 +117,8 @@ def _parse(data: dict[str, Any], source: str) -> dict[str, Any]:
                 value = [value]
             if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
                 raise InputError(f"{source}: '{key}' must be a list of strings (templates)")
+            for template in value:
+                _check_placeholders(key, template, source)
             out[key] = tuple(value)
         elif isinstance(default, int):
             if not isinstance(value, int) or value < 1:
@@ -96,6 +127,7 @@ def _parse(data: dict[str, Any], source: str) -> dict[str, Any]:
         else:
             if not isinstance(value, str):
                 raise InputError(f"{source}: '{key}' must be a string (in quotes)")
+            _check_placeholders(key, value, source)
             out[key] = value
     return out
 
