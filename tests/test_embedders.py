@@ -38,20 +38,26 @@ def test_embedders_by_name_and_the_library_s_choice(tmp_path):
         library_embedder(tmp_path)
 
 
+def _made_once_and_near_fp32(embedder, texts: list[str], tmp_path, folder: str, least: float) -> np.ndarray:
+    """The embedder's vectors of the texts, checked: its converted model is the one folder of the
+    model cache, the rows are unit float32 vectors, each within `least` cosine of the fp32 model's."""
+    vectors = embedder.embed(texts)
+    assert [p.name for p in (tmp_path / "models").iterdir()] == [folder]
+    assert vectors.shape == (len(texts), 384) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    cosines = np.sum(vectors * SentenceTransformerEmbedder().embed(texts), axis=1)
+    assert cosines.min() > least, cosines
+    return vectors
+
+
 @pytest.mark.slow
 def test_the_int8_model_is_made_offline_from_the_bundled_one_and_agrees_with_it(tmp_path, monkeypatch):
     """Exported, fused and quantised on first use into the model cache (seconds), then loaded:
     its vectors of real abstracts are within a few hundredths of cosine of the float32 model's."""
     monkeypatch.setenv("VISSUE_MODEL_CACHE", str(tmp_path / "models"))
     texts = [work_text(w) for w in wos_works("wos_res0001to0500_230316.txt") if w.abstract][:16]
-    fast = OnnxEmbedder(quantize=True)
-    vectors = fast.embed(texts)
-    assert [p.name for p in (tmp_path / "models").iterdir()] == ["all-MiniLM-L6-v2-onnx-int8-fused-attention-0.1.0"]
-    assert vectors.shape == (16, 384) and vectors.dtype == np.float32
-    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
-    reference = SentenceTransformerEmbedder().embed(texts)
-    cosines = np.sum(vectors * reference, axis=1)
-    assert cosines.min() > 0.98, cosines
+    vectors = _made_once_and_near_fp32(OnnxEmbedder(quantize=True), texts, tmp_path,
+                                       "all-MiniLM-L6-v2-onnx-int8-fused-attention-0.1.0", 0.98)
     # A second embedder loads what the first made. Activations are quantised with one scale a
     # batch, so a text's vector moves a little with its batch-mates (not bit for bit as fp32).
     again = OnnxEmbedder(quantize=True).embed(texts[:3])
@@ -66,14 +72,9 @@ def test_the_openvino_model_is_made_offline_and_gives_the_fp32_model_s_vectors(t
     monkeypatch.setenv("VISSUE_MODEL_CACHE", str(tmp_path / "models"))
     works = wos_works("wos_res0001to0500_230316.txt")
     texts = [*[work_text(w) for w in works if w.abstract][:20], works[0].title]
-    fast = OpenVinoEmbedder(batch_size=4)  # several requests in flight: rows must come back in order
-    vectors = fast.embed(texts)
-    assert [p.name for p in (tmp_path / "models").iterdir()] == ["all-MiniLM-L6-v2-openvino-0.1.0"]
-    assert vectors.shape == (21, 384) and vectors.dtype == np.float32
-    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
-    reference = SentenceTransformerEmbedder().embed(texts)
-    cosines = np.sum(vectors * reference, axis=1)
-    assert cosines.min() > 0.999, cosines
+    # several requests in flight: rows must come back in order
+    vectors = _made_once_and_near_fp32(OpenVinoEmbedder(batch_size=4), texts, tmp_path,
+                                       "all-MiniLM-L6-v2-openvino-0.1.0", 0.999)
     again = OpenVinoEmbedder().embed([texts[5], texts[0]])
     assert np.sum(again * vectors[[5, 0]], axis=1).min() > 0.9999
     # openvino's usage reports stayed off: its tools run on their no-op stub, nothing is sent

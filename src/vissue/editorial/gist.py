@@ -21,6 +21,7 @@ from ..issue import IssueWork
 from ..text import smart_title
 from .review import CONNECTIVES, gist_findings
 from .sentences import (
+    ADVERBS,
     agree,
     base_form,
     content_words,
@@ -183,8 +184,7 @@ def retell(sentence: str, subject: str, plural: bool, *, context: str, aim: int)
     at = text.find(subject)
     if at > 0:  # the clause before the authors is detail: "Through case studies, Yan verifies"
         text = text[at:]
-    text = re.sub(rf"^({re.escape(subject)})\s+(?:also|furthermore|further|then|thus|therefore|additionally|moreover|"
-                  r"finally|first|again|empirically|specifically)\s+", r"\1 ", text)
+    text = re.sub(rf"^({re.escape(subject)})\s+(?:{'|'.join((*ADVERBS, 'again'))})\s+", r"\1 ", text)
     text = collapse_nesting(text, subject, plural)
     text = _REPORTING_ASIDE.sub("", text)  # "the metaphor, it argues, can be used" -> "the metaphor can be used"
     text = _AS_REPORTED.sub("", text)  # "that as the study confirmed, support …" -> "that support …"

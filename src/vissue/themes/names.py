@@ -103,8 +103,7 @@ def _phrases(work: IssueWork, places: frozenset[str]) -> list[tuple[str, str, st
             words = case([w for w in re.findall(r"[\w'’-]+", segment) if WORD.search(fold(w))])
             for size in sizes:
                 for at in range(len(words) - size + 1):
-                    after = fold(words[at + size]) if at + size < len(words) else ""
-                    take(words[at: at + size], origin, not after or after in GENERIC or after in _LOOSE)
+                    take(words[at: at + size], origin, _ends_phrase(words[at + size: at + size + 1]))
     return found
 
 
@@ -300,9 +299,14 @@ def _noun_counts(works: list[IssueWork]) -> Counter[str]:
         for text in (work.title or "", *work.keywords, work.abstract or ""):
             for segment in _SEGMENT.split(text):
                 words = [w.lower() for w in re.findall(r"[\w'’-]+", segment)]
-                counts.update(w for w, after in zip(words, [*words[1:], ""], strict=False)
-                              if not after or after in GENERIC or after in _LOOSE)
+                counts.update(w for at, w in enumerate(words) if _ends_phrase(words[at + 1: at + 2]))
     return counts
+
+
+def _ends_phrase(following: list[str]) -> bool:
+    """Whether a phrase stands as a noun phrase before `following` (the next word, or none): the
+    segment ends there or a function word follows, not another content word ('economic growth')."""
+    return not following or fold(following[0]) in GENERIC or fold(following[0]) in _LOOSE
 
 
 def _named(candidate: _Candidate, words: Counter[str]) -> str:
