@@ -17,6 +17,7 @@ the same MiniLM embeddings, with k = the number of groups and with k chosen by s
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import time
 from dataclasses import replace
@@ -37,24 +38,27 @@ from vissue.search.selection import POOL, select
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 CASES = [SHARED / "dev-cases", SHARED / "seed" / "kazakhstan-2022" / "gold.json"]
-OFF = dict(coupling_weight=0.0, recency_weight=0.0)
+OFF = dict(coupling_weight=0.0, recency_weight=0.0, aspect_weight=0.0)
 METHODS = {
     "BM25 alone": SearchSettings(semantic_weight=0.0, **OFF),
     "embeddings alone": SearchSettings(lexical_weight=0.0, **OFF),
     "plain RRF": SearchSettings(**OFF),
+    "vissue, no aspects": SearchSettings(aspect_weight=0.0),
     "vissue default": SearchSettings(),
 }
 SIZE = 10
+DEFAULT_ROW = "vissue default"
 
 
-def selection_case(library: Library, index: SearchIndex, gold: Gold) -> dict[str, dict[str, float]]:
+def selection_case(library: Library, index: SearchIndex, gold: Gold,
+                   methods: dict[str, SearchSettings] = METHODS) -> dict[str, dict[str, float]]:
     """Every method's figures on one gold case."""
     wanted = {i for i in match_gold(library, gold) if i is not None}
     brief = brief_from_text(gold.event)
     vector = event_vector(index, brief)
     venues = gold_venues(library, gold)
     figures = {}
-    for name, settings in METHODS.items():
+    for name, settings in methods.items():
         ranked = retrieve(index, brief, replace(settings, k=POOL), venue_ids=venues, query_vector=vector,
                           all_ranked=True)
         ids = [c.id for c in ranked]
@@ -105,7 +109,11 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     parser.add_argument("--embedder", choices=list(EMBEDDERS), default=DEFAULT_EMBEDDER,
                         help=f"the vectors' model (default {DEFAULT_EMBEDDER}, vissue's default)")
+    parser.add_argument("--grid", metavar="FIELD=V1,V2,...",
+                        help="instead of the baselines, vissue's default with one search setting at each value "
+                             "(aspect_weight=0,1,2), and which value wins with each case left out")
     args = parser.parse_args()
+    methods = grid_methods(parser, args.grid) if args.grid else METHODS
     started = time.perf_counter()
     with Library(args.library) as library:
         index = SearchIndex.open(library, make_embedder(args.embedder))
@@ -117,14 +125,14 @@ def main() -> None:
                 mixes[path.stem] = theme_mix_case(library, index, path, data)
             else:
                 gold = load_gold(path)
-                selections[gold.name] = selection_case(library, index, gold)
+                selections[gold.name] = selection_case(library, index, gold, methods)
 
     names = list(selections)
     dev = [n for n in names if n != "kazakhstan-2022"]
     print(f"## Retrieval: recall@20 per case ({library_note(args.library)}, {args.embedder})\n")
     print("| method | " + " | ".join(names) + f" | **mean of {len(dev)} dev** |")
     print("|---" * (len(names) + 2) + "|")
-    for method in METHODS:
+    for method in methods:
         cells = [f"{selections[n][method]['recall@20']:.2f}" for n in names]
         mean = np.mean([selections[n][method]["recall@20"] for n in dev]) if dev else float("nan")
         print(f"| {method} | " + " | ".join(cells) + f" | **{mean:.3f}** |")
@@ -132,7 +140,7 @@ def main() -> None:
     print("| method | r@10 | r@20 | r@50 | nDCG@20 | selected of 10 | seed: r@20 | seed: selected |"
           " seed: r@50, whole library |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for method in METHODS:
+    for method in methods:
         m = {key: np.mean([selections[n][method][key] for n in dev]) for key in
              ("recall@10", "recall@20", "recall@50", "ndcg@20", "selected")} if dev else {}
         seed = selections.get("kazakhstan-2022", {}).get(method)
@@ -147,9 +155,43 @@ def main() -> None:
         for method, value in figures.items():
             if not method.startswith("_"):
                 print(f"| {method} | {'-' if value is None else f'{value:.2f}'} |")
+    if args.grid and len(dev) > 1:
+        print(left_one_out(selections, dev, [m for m in methods if m != DEFAULT_ROW]))
     print(f"\n({time.perf_counter() - started:.0f} s)")
     if args.json:
         print(json.dumps({"selections": selections, "theme_mixes": mixes}, indent=1))
+
+
+def grid_methods(parser: argparse.ArgumentParser, grid: str) -> dict[str, SearchSettings]:
+    """'aspect_weight=0,1,2' -> {'aspect_weight=0': SearchSettings(aspect_weight=0.0), ...}."""
+    name, _, values = grid.partition("=")
+    fields = {f.name: f.type for f in dataclasses.fields(SearchSettings)}
+    if name not in fields or not values:
+        parser.error(f"--grid: give FIELD=V1,V2,... with FIELD one of {', '.join(sorted(fields))}")
+    cast = int if fields[name] in (int, "int") else float
+    try:
+        return {DEFAULT_ROW: SearchSettings()} | {f"{name}={v}": SearchSettings(**{name: cast(v)}) for v in values.split(",")}
+    except ValueError:
+        parser.error(f"--grid: {values!r} are not numbers")
+
+
+def left_one_out(selections: dict[str, dict[str, dict[str, float]]], dev: list[str], methods: list[str]) -> str:
+    """For each dev case, the value that wins on the other cases (mean recall@20, then nDCG@20)
+    and what it gives on the case left out: whether the choice holds beyond the cases it was made on."""
+    lines = ["\n## Each dev case left out: the value the others choose, and its recall@20 there\n",
+             "| left out | chosen on the others | its r@20 | default's r@20 |", "|---|---|---|---|"]
+    held_out, default = [], []
+    for case in dev:
+        others = [n for n in dev if n != case]
+        best = max(methods, key=lambda m: (np.mean([selections[n][m]["recall@20"] for n in others]),
+                                           np.mean([selections[n][m]["ndcg@20"] for n in others])))
+        mine = selections[case][best]["recall@20"]
+        base = selections[case][DEFAULT_ROW]["recall@20"] if DEFAULT_ROW in selections[case] else float("nan")
+        held_out.append(mine)
+        default.append(base)
+        lines.append(f"| {case} | {best} | {mine:.2f} | {base:.2f} |")
+    lines.append(f"| **mean** | | **{np.mean(held_out):.3f}** | {np.mean(default):.3f} |")
+    return "\n".join(lines)
 
 
 def library_note(path: Path) -> str:

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import shared_path
+from vissue.brief.aspects import MAX_ASPECTS, find_aspects
 from vissue.brief.event import (
     EMPTY_TEXT,
     ActorKind,
@@ -161,6 +162,48 @@ def test_user_corrections_win(seed: EventBrief) -> None:
     assert brief.actors[0].aliases == ["Tokayev", "Tokaev"] and brief.actors[0].matched == []
     assert brief.period is None
     assert brief.key_phrases == seed.key_phrases
+
+
+def test_a_brief_that_lists_its_questions_has_them_as_aspects(seed: EventBrief) -> None:
+    brief = brief_from_text("A border war between Kyrgyzstan and Tajikistan: the clashes at the border, the "
+                            "demarcation of the frontier, water and land, and the role of the CSTO.")
+    assert brief.aspects[:2] == ["the clashes at the border", "the demarcation of the frontier"]
+    assert "water" in brief.aspects and "land" in brief.aspects  # two items: each side has a key phrase
+    # a list without a colon: a sentence of three pieces or more
+    floods = brief_from_text("Floods in Pakistan have displaced millions, destroyed crops, roads and homes, "
+                             "and deepened the debt crisis.")
+    assert {"destroyed crops", "roads", "homes", "deepened the debt crisis"} <= set(floods.aspects)
+    # a story, not a list: no aspects (a date's comma parts nothing); one short question: none
+    assert seed.aspects == []
+    assert brief_from_text("Mass protests in Kazakhstan after a fuel price rise").aspects == []
+    assert brief_from_text("Protests began on January 1, 2022, in Zhanaozen.").aspects == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(min_size=1).filter(str.strip))
+def test_aspects_hold_key_phrases(text: str) -> None:
+    brief = brief_from_text(text)
+    assert len(brief.aspects) != 1 and len(brief.aspects) <= MAX_ASPECTS
+    assert all(any(k.lower() in a.lower() for k in brief.key_phrases) for a in brief.aspects)
+    assert len({a.lower() for a in brief.aspects}) == len(brief.aspects)
+
+
+def test_an_aspect_holds_a_key_phrase_as_whole_words() -> None:
+    assert find_aspects("Topics: Finland, farms, forests.", ["land", "farms", "forests"]) == ["farms", "forests"]
+
+
+def test_aspects_follow_the_users_corrections(seed: EventBrief) -> None:
+    text = "Water in Central Asia: dams upstream, cotton downstream, and the Aral Sea."
+    data = brief_from_text(text).to_dict()
+    assert data["aspects"] == ["dams upstream", "cotton downstream", "the Aral Sea"]
+    assert EventBrief.from_dict({**data, "aspects": ["glaciers"]}).aspects == ["glaciers"]
+    assert EventBrief.from_dict({**data, "aspects": []}).aspects == []
+    # left out, they are worked out again from the key phrases as the user gave them
+    del data["aspects"]
+    assert EventBrief.from_dict({**data, "key_phrases": ["dams", "cotton"]}).aspects == ["dams upstream",
+                                                                                        "cotton downstream"]
+    with pytest.raises(InputError, match="field 'aspects'"):
+        EventBrief.from_dict({**data, "aspects": "glaciers"})
 
 
 def test_bad_brief_names_the_field(seed: EventBrief) -> None:

@@ -71,9 +71,10 @@ def test_eval_prints_the_figures(seed_library, gold_path):
 
 #: The plain baselines every default is measured against (benchmarks/quality.py prints them too).
 BASELINES = {
-    "BM25 alone": SearchSettings(semantic_weight=0, coupling_weight=0, recency_weight=0),
-    "embeddings alone": SearchSettings(lexical_weight=0, coupling_weight=0, recency_weight=0),
-    "plain RRF": SearchSettings(coupling_weight=0, recency_weight=0),
+    "BM25 alone": SearchSettings(semantic_weight=0, coupling_weight=0, recency_weight=0, aspect_weight=0),
+    "embeddings alone": SearchSettings(lexical_weight=0, coupling_weight=0, recency_weight=0, aspect_weight=0),
+    "plain RRF": SearchSettings(coupling_weight=0, recency_weight=0, aspect_weight=0),
+    "vissue without the brief's aspects": SearchSettings(aspect_weight=0),
 }
 
 
@@ -102,6 +103,33 @@ def test_default_search_beats_every_plain_baseline_on_the_dev_cases(seed_library
             baseline = dev_recall_at_20(library, index, settings)
             assert default > baseline, f"default {default:.3f} is not above {name} {baseline:.3f}"
     assert default >= 0.7
+
+
+BORDER_WAR = ("Border clashes between Kyrgyzstan and Tajikistan: the fighting over water, the demarcation "
+              "of the border, enclaves, and the labour migrants caught between the two states.")
+
+
+def test_each_aspect_of_the_brief_is_searched_and_answered(seed_library):
+    brief = brief_from_text(BORDER_WAR)
+    assert len(brief.aspects) >= 3
+    with Library(seed_library) as library:
+        index = SearchIndex.open(library, SentenceTransformerEmbedder())
+        hits = retrieve(index, brief, SearchSettings(k=50))
+        plain = retrieve(index, brief, SearchSettings(k=50, aspect_weight=0))
+        unlisted = retrieve(index, replace(brief, aspects=[]), SearchSettings(k=50))
+        chosen = select(hits, index.vectors([h.id for h in hits]), 10)
+    # with the aspects off the ranking is the one a brief without aspects gets
+    assert [h.id for h in plain] == [h.id for h in unlisted]
+    assert all(h.aspect is None for h in plain)
+    # a work among an aspect's best says so, in words; every aspect has such works
+    assert {h.aspect for h in hits if h.aspect} == set(brief.aspects)
+    for hit in hits:
+        assert (f"among the best matches for “{hit.aspect}”" in hit.why()) == bool(hit.aspect)
+    # the issue answers the aspects: most of them have a chosen work, and the reasons say which first
+    answered = {c.candidate.aspect for c in chosen.chosen if c.candidate.aspect}
+    assert len(answered) >= len(brief.aspects) - 1
+    firsts = [c.reason for c in chosen.chosen if "the first chosen for" in c.reason]
+    assert firsts and all("“" in r for r in firsts)
 
 
 def test_no_place_from_a_word_inside_a_phrase(seed_library):

@@ -285,6 +285,7 @@ def brief_command(text: str, as_json: bool) -> None:
     if brief.period:
         out.print(f"[bold]period[/]: {brief.period.start or '?'} – {brief.period.end or 'ongoing'}")
     out.print("[bold]key phrases[/]: " + escape("; ".join(brief.key_phrases) or "-"))
+    out.print("[bold]aspects[/]: " + escape("; ".join(brief.aspects) or "- (the whole text is one question)"))
 
 
 @cli.command("search")

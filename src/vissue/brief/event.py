@@ -1,13 +1,14 @@
 """The event brief: an editor's account of an event, read into what later stages search with.
 
     brief = brief_from_text("Protests spread across Kazakhstan after January 1, 2022 ...")
-    brief.places, brief.actors, brief.period, brief.key_phrases, brief.query
+    brief.places, brief.actors, brief.period, brief.key_phrases, brief.aspects, brief.query
     place_mentions(brief, work.title + " " + work.abstract)   # ['Kazakhstan', 'Russia']
 
 Places and organisations come from the gazetteers shipped in ``vissue/data`` (countries with
 their adjectives and demonyms, regions with their members, cities, international bodies; see
 ``gazetteer``); people are found in the text itself, here; the period comes from ``dates``, the
-key phrases and the query from ``phrases``. A brief is plain data: ``to_dict`` gives the JSON the
+key phrases and the query from ``phrases``, the aspects (the parts of the brief that each call
+for works of their own) from ``aspects``. A brief is plain data: ``to_dict`` gives the JSON the
 user sees and may correct, ``from_dict`` takes it back, the user's corrections winning.
 
 ``query`` is the event text condensed to its content words, in the order of the text, each
@@ -29,6 +30,7 @@ from typing import Any
 from ..errors import InputError
 from ..json_input import loads
 from ..text import fold, has_surrogate, replace_surrogates
+from .aspects import find_aspects
 from .dates import Period, find_period
 from .gazetteer import (
     MONTHS,
@@ -89,6 +91,7 @@ class EventBrief:
     actors: list[Actor] = field(default_factory=list)
     period: Period | None = None
     key_phrases: list[str] = field(default_factory=list)
+    aspects: list[str] = field(default_factory=list)  # parts of the text searched on their own too
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -102,6 +105,7 @@ class EventBrief:
                 "start": self.period.start, "end": self.period.end,
                 "matched": self.period.matched},
             "key_phrases": self.key_phrases,
+            "aspects": self.aspects,
         }
 
     @classmethod
@@ -126,6 +130,7 @@ class EventBrief:
                 raise InputError(f"{source}: field '{name}': {e}; `vissue build --json` shows "
                                  "the shape of a brief") from e
 
+        key_phrases = read("key_phrases", _strs, derived.key_phrases)
         return cls(
             text=data["text"],
             query=read("query", _str, derived.query),
@@ -134,7 +139,9 @@ class EventBrief:
             actors=read("actors", lambda v: [_actor_from_dict(a) for a in _list(v)],
                         derived.actors),
             period=read("period", _period_from_dict, derived.period),
-            key_phrases=read("key_phrases", _strs, derived.key_phrases),
+            key_phrases=key_phrases,
+            # the user's key phrases, when given, decide which parts of the text are aspects
+            aspects=[a for a in read("aspects", _strs, find_aspects(derived.text, key_phrases)) if a.strip()],
         )
 
 
@@ -336,13 +343,15 @@ def brief_from_text(text: str) -> EventBrief:
         first[person.name] = min((s for s, _ in found), default=len(text))
     masked = entity_spans + date_spans + person_spans
     all_actors = sorted([*actors.values(), *people], key=lambda a: first[a.name])
+    key_phrases = find_key_phrases(text, masked)
     return EventBrief(
         text=text,
         query=condense_query(text, date_spans),
         places=list(places.values()),
         actors=all_actors,
         period=period,
-        key_phrases=find_key_phrases(text, masked),
+        key_phrases=key_phrases,
+        aspects=find_aspects(text, key_phrases),
     )
 
 

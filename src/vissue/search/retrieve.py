@@ -6,7 +6,12 @@ Three rankings of the allowed works are fused by weighted reciprocal rank fusion
 - semantic: the cosine of the work's embedding (title + abstract) to the event text's;
 - references: bibliographic coupling with the best works of the first two — how much of what
   they cite the work cites too (`references.py`). It finds works on the same subject that use
-  other words; where records carry no references it is simply absent.
+  other words; where records carry no references it is simply absent;
+- aspects: where the brief has parts that each call for works of their own (`brief.aspects`:
+  "extremism policies", "unstable borders", "the risks faced by researchers doing fieldwork"),
+  the lexical and the semantic ranking of each part, their reciprocal ranks averaged over the
+  parts. Searched as one text, a brief that lists its questions is an average of them, and the one
+  work on one question sits far from it; searched part by part, it is near the top of its part.
 Then older work is gently pushed down: recency_weight × (0.5 ** (age / recency_half_life) - 1)
 in units of a first rank (1 / (rrf_k + 1)); work of the event's year loses nothing, work with
 no known year is left alone.
@@ -57,6 +62,7 @@ class SearchSettings:
     semantic_weight: float = 1.0  # weight of the embedding ranking in the fusion
     coupling_weight: float = 0.7  # weight of the shared-references ranking (0: off)
     coupling_seeds: int = 10  # how many of the best works' references the coupling compares with
+    aspect_weight: float = 1.5  # weight of the brief's aspects, each ranked on its own (0: off)
     rrf_k: int = 60  # reciprocal rank fusion constant: larger flattens the top of each list
     recency_weight: float = 2.0  # push-down of older works, in units of a first rank (0: off)
     recency_half_life: float = 10.0  # age in years at which a work loses half the recency weight
@@ -78,6 +84,8 @@ class Candidate:
     words: list[str] = field(default_factory=list)  # the event's distinctive words the work uses
     places: list[str] = field(default_factory=list)  # the event's places the work names
     phrases: list[str] = field(default_factory=list)  # the event's key phrases the work uses
+    aspect: str | None = None  # the brief's aspect among whose best works it is
+    aspect_rank: int | None = None  # its rank for that aspect
     recency_boost: float = 0.0
     title: str = ""
     year: int | None = None
@@ -93,6 +101,8 @@ class Candidate:
             parts.append("very close in meaning to the event")
         elif self.semantic_rank and self.semantic_rank <= 50:
             parts.append("close in meaning to the event")
+        if self.aspect:
+            parts.append(f"among the best matches for “{self.aspect}”")
         if self.shared_references >= 3:
             parts.append(f"cites {self.shared_references} of the works the best matches cite")
         if self.places:
@@ -106,6 +116,8 @@ class Candidate:
                  f"embedding rank {self.semantic_rank} (cosine {self.semantic_score:.2f})"]
         if self.coupling_rank:
             parts.append(f"references rank {self.coupling_rank} ({self.shared_references} shared)")
+        if self.aspect_rank:
+            parts.append(f"aspect rank {self.aspect_rank}")
         if self.recency_boost:
             parts.append(f"age {self.recency_boost:+.4f}")
         return "; ".join(parts) + f"; fused {self.score:.4f}"
@@ -185,6 +197,68 @@ def _positions(ids: np.ndarray, found: np.ndarray, scores: np.ndarray) -> np.nda
     return out
 
 
+#: A work is said to answer an aspect when it is among this many best works of that aspect.
+ASPECT_BEST = 10
+
+
+@dataclass
+class _Aspects:
+    """The brief's aspects, each ranked on its own: lexical and semantic top lists a part."""
+
+    texts: list[str]
+    vectors: np.ndarray  # aspects x dim
+    lexical: list[tuple[np.ndarray, np.ndarray]]  # (ids, BM25 scores) of each aspect
+    weight: float
+    rrf_k: int
+    ids: np.ndarray  # every work any of the lists holds
+    _scores: np.ndarray | None = None  # aspects x len(_for): each aspect's fused score of `_for`
+    _for: np.ndarray | None = None
+
+    @classmethod
+    def search(cls, index: SearchIndex, brief: EventBrief, settings: SearchSettings, size: int,
+               filters: Filters) -> _Aspects:
+        texts = list(brief.aspects) if settings.aspect_weight else []
+        if not texts:
+            return cls([], np.zeros((0, index.embedder.dim), dtype=np.float32), [], 0.0, settings.rrf_k,
+                       np.zeros(0, dtype=np.int64))
+        vectors = np.asarray(index.embedder.embed(texts), dtype=np.float32).reshape(len(texts), -1)
+        lexical = [index.lexical_top(text, size, filters) for text in texts]
+        vector_ids, _ = index.vector_top(vectors, size, filters)
+        ids = np.unique(np.concatenate([vector_ids, *(found for found, _ in lexical)]).astype(np.int64))
+        return cls(texts, vectors, lexical, settings.aspect_weight, settings.rrf_k, ids)
+
+    def _each(self, index: SearchIndex, ids: np.ndarray) -> np.ndarray:
+        """aspects x ids: the reciprocal-rank score of each work in each aspect's two rankings."""
+        if self._for is not None and np.array_equal(self._for, ids):
+            return self._scores  # type: ignore[return-value]
+        semantic = index.vectors(ids.tolist()) @ self.vectors.T
+        scores = np.zeros((len(self.texts), len(ids)))
+        for a, (found, bm25) in enumerate(self.lexical):
+            lexical = _positions(ids, found, bm25)
+            scores[a] = (_rrf(_ranks(lexical, lexical > 0), 1.0, self.rrf_k)
+                         + _rrf(_ranks(semantic[:, a], np.ones(len(ids), dtype=bool)), 1.0, self.rrf_k))
+        self._scores, self._for = scores, ids
+        return scores
+
+    def fused(self, index: SearchIndex, ids: np.ndarray) -> np.ndarray:
+        """What the aspects add to each work's fused score: weight x their mean score."""
+        if not self.texts or not len(ids):
+            return np.zeros(len(ids))
+        return self.weight * self._each(index, ids).mean(axis=0)
+
+    def best(self, ids: np.ndarray) -> tuple[list[str | None], np.ndarray]:
+        """For each work, the aspect it ranks best for where that rank is within ASPECT_BEST
+        (else None), and the rank."""
+        if not self.texts or self._scores is None or not len(ids):
+            return [None] * len(ids), np.zeros(len(ids), dtype=np.int64)
+        assert self._for is not None and np.array_equal(self._for, ids)
+        ranks = np.stack([_ranks(row, np.ones(len(ids), dtype=bool)) for row in self._scores])
+        best = ranks.argmin(axis=0)
+        rank = ranks[best, np.arange(len(ids))]
+        return ([self.texts[a] if r <= ASPECT_BEST else None for a, r in zip(best, rank, strict=True)],
+                np.where(rank <= ASPECT_BEST, rank, 0))
+
+
 def retrieve(
     index: SearchIndex,
     brief: EventBrief,
@@ -208,6 +282,8 @@ def retrieve(
     lexical_ids, lexical_found = index.lexical_top(brief.text, size, filters)
     vector_ids, _ = index.vector_top(vector, size, filters)
     ids = np.union1d(lexical_ids, vector_ids)  # ascending: ties keep id order
+    aspects = _Aspects.search(index, brief, settings, size, filters)
+    ids = np.union1d(ids, aspects.ids)
 
     def fuse(ids: np.ndarray) -> tuple[np.ndarray, ...]:
         lexical = _positions(ids, lexical_ids, lexical_found)
@@ -215,7 +291,7 @@ def retrieve(
         lexical_ranks = _ranks(lexical, lexical > 0)
         semantic_ranks = _ranks(semantic, np.ones(len(ids), dtype=bool))
         fused = _rrf(lexical_ranks, settings.lexical_weight, k) + _rrf(semantic_ranks, settings.semantic_weight, k)
-        return lexical, semantic, lexical_ranks, semantic_ranks, fused
+        return lexical, semantic, lexical_ranks, semantic_ranks, fused + aspects.fused(index, ids)
 
     lexical, semantic, lexical_ranks, semantic_ranks, fused = fuse(ids)
     coupling_ranks = np.zeros(len(ids), dtype=np.int64)
@@ -229,6 +305,7 @@ def retrieve(
             coupling = _positions(ids, coupled_ids, coupled)
             coupling_ranks = _ranks(coupling, coupling > 0)
             fused = fused + _rrf(coupling_ranks, settings.coupling_weight, k)
+    best_aspect, aspect_ranks = aspects.best(ids)
 
     years = index.years(ids)
     recency = np.zeros(len(fused))
@@ -266,6 +343,7 @@ def retrieve(
             words=[w for w in shared_words.get(entry["id"], []) if w not in in_phrases],
             places=place_mentions(brief, text) if readable else [],
             phrases=phrases,
+            aspect=best_aspect[i], aspect_rank=int(aspect_ranks[i]) or None,
             recency_boost=round(float(recency[i]), 6),
             title=entry["title"], year=entry["year"],
         ))

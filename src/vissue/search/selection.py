@@ -7,6 +7,12 @@ is how far the work's closest already-picked work is above REDUNDANT in cosine s
 their embeddings, scaled to [0, 1]. Below REDUNDANT two works say different things and neither
 costs the other anything: only a near-duplicate (another paper on the same case from the same
 angle) is passed over for adding little. A high lambda follows the ranking.
+
+Where the brief has aspects (`brief.aspects`, the items of its lists), a candidate among the
+best works of an aspect no chosen work answers yet gains COVERAGE: the issue answers each part
+of the brief before it takes a second work on another (measured on the dev cases: the gold
+works selected rise from 0.567 to 0.602 of the dev cases' articles for any lift of 0.05-0.2;
+0.3 starts to take weak works for their aspect).
 Every candidate, picked or passed over, keeps a reason in plain words.
 """
 
@@ -26,6 +32,7 @@ POOL = 50  # candidates considered for selection
 #: (measured over the top 50 candidates of the seed and the seven dev cases: the median pair is at
 #: 0.51, the 90th percentile 0.66, and 2% of pairs reach 0.75 — the same case from the same angle).
 REDUNDANT = 0.75
+COVERAGE = 0.1  # the lift of a work answering an aspect no chosen work answers (0: off)
 
 
 @dataclass
@@ -66,6 +73,7 @@ def select(
     *,
     diversity_lambda: float = DIVERSITY_LAMBDA,
     pool: int = POOL,
+    coverage: float = COVERAGE,
 ) -> Selection:
     """Choose `size` works from ranked candidates (vectors: one unit-length row per candidate)."""
     if size < 1:
@@ -81,12 +89,18 @@ def select(
     overlap = np.clip((similarity - REDUNDANT) / (1 - REDUNDANT), 0, 1)
     picked: list[int] = []
     mmr_at_pick: dict[int, float] = {}
+    first_for: dict[int, str] = {}  # pick -> the aspect it was the first chosen work to answer
     remaining = list(range(len(considered)))
     while remaining and len(picked) < size:
         redundancy = overlap[np.ix_(remaining, picked)].max(axis=1) if picked else np.zeros(len(remaining))
         values = diversity_lambda * relevance[remaining] - (1 - diversity_lambda) * redundancy
+        answered = {considered[j].aspect for j in picked}
+        new = np.array([bool(considered[j].aspect) and considered[j].aspect not in answered for j in remaining])
+        values = values + coverage * new
         best = int(np.argmax(values))  # ties: the better-ranked candidate
         mmr_at_pick[remaining[best]] = float(values[best])
+        if new[best]:
+            first_for[remaining[best]] = considered[remaining[best]].aspect or ""
         picked.append(remaining.pop(best))
 
     selection = Selection()
@@ -94,6 +108,8 @@ def select(
         others = [j for j in picked if j != i]
         closest = max(others, key=lambda j: similarity[i, j]) if others else None
         reason = f"chosen {_ordinal(order)}: {considered[i].why()}"
+        if i in first_for:
+            reason += f"; the first chosen for “{first_for[i]}”"
         selection.chosen.append(Choice(considered[i], True, order, round(mmr_at_pick[i], 4), reason,
                                        considered[closest].id if closest is not None else None,
                                        round(float(similarity[i, closest]), 4) if closest is not None else None))

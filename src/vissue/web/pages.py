@@ -205,6 +205,7 @@ def brief_values(brief: Any) -> dict[str, str]:
     period = brief.period
     return {"event": brief.text, "places": "\n".join(p.name for p in brief.places),
             "actors": "\n".join(a.name for a in brief.actors), "key_phrases": "\n".join(brief.key_phrases),
+            "aspects": "\n".join(brief.aspects),
             "period_start": (period.start or "") if period else "", "period_end": (period.end or "") if period else ""}
 
 
@@ -231,11 +232,13 @@ def _brief_from_form(request: Request, form: dict[str, str]) -> Any:
     from .desk import plain_text
 
     clean = [plain_text(x) for x in _lines(form.get("key_phrases"))]
+    aspects = [plain_text(x) for x in _lines(form.get("aspects"))]
     return EventBrief.from_dict({
         "text": plain_text(text),
         "places": [plain_text(x) for x in _lines(form.get("places"))],
         "actors": [plain_text(x) for x in _lines(form.get("actors"))],
         "key_phrases": [x for x in clean if x],
+        **({"aspects": [x for x in aspects if x]} if "aspects" in form else {}),
         "period": ({"start": form.get("period_start") or None, "end": form.get("period_end") or None}
                    if form.get("period_start") or form.get("period_end") else None),
     })
