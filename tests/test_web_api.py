@@ -490,13 +490,15 @@ def test_a_new_issue_through_the_forms(client: TestClient) -> None:
     created = client.post("/issues/create", follow_redirects=False, data={
         "csrf": token, "event": event, "edited_brief": "1", "journal": CPCS, "size": "6", "themes": "3",
         "places": "Kazakhstan\nRussia", "actors": "Kassym-Jomart Tokayev", "key_phrases": "fuel price rise\nviolent repression",
-        "period_start": "2022-01-01", "title": "Kazakhstan in January"})
+        "aspects": "the price of gas\nthe CSTO's troops", "period_start": "2022-01-01", "title": "Kazakhstan in January"})
     assert created.status_code == 303, created.text
     issue_id = int(re.search(r"/issues/(\d+)/review", created.headers["location"]).group(1))
     doc = latest(client, issue_id)["issue"]
     assert doc["title"] == "Kazakhstan in January" and len(doc["works"]) == 6 and len(doc["themes"]) == 3
     assert [p["name"] for p in doc["brief"]["places"]] == ["Kazakhstan", "Russia"]
     assert doc["brief"]["key_phrases"] == ["fuel price rise", "violent repression"]
+    assert doc["brief"]["aspects"] == ["the price of gas", "the CSTO's troops"]  # the editor's, each searched
+    assert '<textarea name="aspects"' in brief.text
     assert "protests" in doc["brief"]["query"]  # worked out from the event text: the form has no query field
     bad = client.post("/issues/brief", data={"csrf": token, "event": event, "size": "many"},
                       headers={"accept": "text/html"})
