@@ -157,6 +157,20 @@ def dev_cases() -> list[Path]:
     return [p for p in sorted(folder.glob("*.json")) if p.name != "theme-mix.json"]
 
 
+def test_coupling_reads_the_seeds_references_alone_and_gives_the_whole_product(seed_library):
+    """The coupling of every work, read through the seeds' reference columns, is the product of
+    the whole works x references matrix with the seeds' centroid (the real library's references)."""
+    with Library(seed_library) as library:
+        references = SearchIndex.open(library, SentenceTransformerEmbedder()).main.references
+    assert references is not None and not references.empty
+    rng = np.random.default_rng(7)
+    for seeds in ([0], rng.choice(len(references), 10, replace=False).tolist(), list(range(50))):
+        centroid = np.asarray(references.matrix[seeds].sum(axis=0)).ravel()
+        whole = references.matrix @ (centroid / np.linalg.norm(centroid))
+        assert np.allclose(references.coupling(seeds), whole, atol=1e-6)
+    assert not references.coupling([]).any()
+
+
 def test_pooled_ranking_matches_the_whole_library_ranking(seed_library):
     """retrieve() over top lists (POOL works each, HNSW for the vectors) against the ranking
     of every work of the real library: nearly the same first 20 for each dev case and the

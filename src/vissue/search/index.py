@@ -207,6 +207,7 @@ class SearchIndex:
         self.delta, self.delta_built = delta, delta_built
         self.count = count
         self._hidden = self._hidden_rows()
+        self._masks: dict[Filters, tuple[np.ndarray, np.ndarray]] = {}  # of this main and delta
 
     @classmethod
     def open(cls, library: Library, embedder: Embedder, *, progress: Progress | None = None) -> SearchIndex:
@@ -239,6 +240,7 @@ class SearchIndex:
         self.delta, self.delta_built = _delta(library, self.embedder, self.built, self.main)
         self.count = library.count()
         self._hidden = self._hidden_rows()
+        self._masks = {}
         return True
 
     def _hidden_rows(self) -> np.ndarray:
@@ -249,7 +251,18 @@ class SearchIndex:
         return hidden
 
     def _allowed(self, filters: Filters) -> tuple[np.ndarray, np.ndarray]:
-        return filters.mask(self.main.columns) & ~self._hidden, filters.mask(self.delta.columns)
+        """The rows of the main index and of the delta the filters allow; kept for the few
+        filters last asked for (a search asks a dozen times, and at a million works each costs
+        a millisecond)."""
+        masks = self._masks
+        if filters not in masks:
+            if len(masks) >= 8:
+                masks.pop(next(iter(masks)))
+            found = (filters.mask(self.main.columns) & ~self._hidden, filters.mask(self.delta.columns))
+            for mask in found:
+                mask.flags.writeable = False  # shared by every search with these filters
+            masks[filters] = found
+        return masks[filters]
 
     # -- the top-k interface ------------------------------------------------------------------
 

