@@ -173,6 +173,10 @@ def test_a_brief_that_lists_its_questions_has_them_as_aspects(seed: EventBrief) 
     floods = brief_from_text("Floods in Pakistan have displaced millions, destroyed crops, roads and homes, "
                              "and deepened the debt crisis.")
     assert {"destroyed crops", "roads", "homes", "deepened the debt crisis"} <= set(floods.aspects)
+    # lines with bullets or numbers are a list too
+    bullets = brief_from_text("Floods in Pakistan. The issue should cover:\n- displaced families\n"
+                              "2. crop losses\n* the debt crisis")
+    assert bullets.aspects == ["displaced families", "crop losses", "the debt crisis"]
     # a story, not a list: no aspects (a date's comma parts nothing); one short question: none
     assert seed.aspects == []
     assert brief_from_text("Mass protests in Kazakhstan after a fuel price rise").aspects == []

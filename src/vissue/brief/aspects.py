@@ -9,8 +9,9 @@ items, and a work on one item alone (the one article on fieldwork risks) sits fa
 items of the brief's lists are its aspects, and search ranks the library for each of them too
 (`search.retrieve`).
 
-A list is what follows a colon, in pieces between commas, semicolons and dashes, or a sentence
-of three pieces or more; an "and"/"or" opening a piece is dropped, and a piece is parted at
+A list is lines that open with a bullet or a number ("- the clashes", "2. crop losses"), what
+follows a colon, in pieces between commas, semicolons and dashes, or a sentence of three pieces
+or more; an "and"/"or" opening a piece is dropped, and a piece is parted at
 "and"/"or" too where the words on each side hold a key phrase of their own ("marginalised urban
 groups and the risks of fieldwork" are two items; "dams upstream and downstream" one). An item
 must hold one of the brief's key phrases: a piece of no substance ("During the past week") is
@@ -30,6 +31,7 @@ MAX_ASPECTS = 12
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[^\W\d_])")
 _PIECE = re.compile(r"\s*(?:[,;:]|\s[-–—]\s|—)\s*")
 _OPENING = re.compile(r"^(?:and|or|but)\s+", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*(?:[-*•–—]|\d{1,2}[.)])\s+")
 _DATE_COMMA = re.compile(r"(\d{1,2}),\s*(\d{4})")
 _JOINED = re.compile(r"\s+(and|or)\s+", re.IGNORECASE)
 
@@ -39,17 +41,26 @@ def find_aspects(text: str, key_phrases: list[str]) -> list[str]:
     (module docstring)."""
     phrases = [p.lower() for p in key_phrases if p.strip()]
     found: list[str] = []
+
+    def add(pieces: list[str], least: int) -> None:
+        """The pieces' items, when they are a list of at least `least` items."""
+        items = [part for piece in pieces
+                 for part in _parted(_OPENING.sub("", piece.strip(" .?!;,\"“”'’()")).strip(), phrases)
+                 if _holds(part, phrases)]
+        if len(items) >= least:
+            for item in items:
+                if item.lower() not in {f.lower() for f in found}:
+                    found.append(item)
+
+    lines = text.strip().splitlines()
+    bullets = [_BULLET.sub("", line) for line in lines if _BULLET.match(line)]
+    if len(bullets) >= 2:  # one list; the other lines are read as prose
+        add(bullets, 2)
+        text = "\n".join(line for line in lines if not _BULLET.match(line))
     for sentence in _SENTENCE.split(text.strip()):
         sentence = _DATE_COMMA.sub(r"\1 \2", _unbracketed(sentence))  # 'January 1, 2022' is no list
         _, colon, rest = sentence.partition(":")
-        items = []
-        for piece in _PIECE.split(rest if colon else sentence):
-            piece = _OPENING.sub("", piece.strip(" .?!\"“”'’()")).strip()
-            items += [part for part in _parted(piece, phrases) if _holds(part, phrases)]
-        if len(items) >= (2 if colon else 3):
-            for item in items:
-                if item.lower() not in (f.lower() for f in found):
-                    found.append(item)
+        add(_PIECE.split(rest if colon else sentence), 2 if colon else 3)
     return found[:MAX_ASPECTS] if len(found) >= 2 else []
 
 
