@@ -498,6 +498,11 @@ def test_a_new_issue_through_the_forms(client: TestClient) -> None:
     assert [p["name"] for p in doc["brief"]["places"]] == ["Kazakhstan", "Russia"]
     assert doc["brief"]["key_phrases"] == ["fuel price rise", "violent repression"]
     assert doc["brief"]["aspects"] == ["the price of gas", "the CSTO's troops"]  # the editor's, each searched
+    review = client.get(f"/issues/{issue_id}/review").text  # each with the chosen works that answer it
+    panel = review[review.index('id="aspects"'):review.index("Passed over")]
+    assert "<strong>the price of gas</strong>" in panel and "CSTO&#39;s troops</strong>" in panel
+    answered = [w["id"] for w in doc["works"] if w["why"].get("aspect")]
+    assert all(f'href="#work-{i}"' in panel for i in answered)
     assert '<textarea name="aspects"' in brief.text
     assert "protests" in doc["brief"]["query"]  # worked out from the event text: the form has no query field
     bad = client.post("/issues/brief", data={"csrf": token, "event": event, "size": "many"},

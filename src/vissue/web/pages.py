@@ -289,6 +289,7 @@ def _review(request: Request, issue_id: int, status: int, extra: dict[str, Any])
             except NotFoundError:
                 texts[entry["id"]] = ""
     context["abstracts"] = texts
+    context["aspects"] = aspect_coverage(issue)
     query = request.query_params.get("add_q", "").strip()
     context["add_q"] = query
     context["add_hits"] = None
@@ -299,6 +300,20 @@ def _review(request: Request, issue_id: int, status: int, extra: dict[str, Any])
         context["add_hits"] = [dict(h, in_issue=h["id"] in known) for h in d.search(query, k=10)]
     context.update(extra)
     return page(request, "review.html", status=status, **context)
+
+
+def aspect_coverage(issue: VirtualIssue) -> list[dict[str, Any]]:
+    """Each aspect of the brief with the chosen works among its best matches and, where none
+    is, the best passed-over candidate that is: what the editor reads to see a part of the brief
+    the issue leaves unanswered."""
+    aspects = [a for a in (issue.brief or {}).get("aspects", []) if isinstance(a, str)]
+    rows = []
+    for aspect in aspects:
+        chosen = [{"id": w.id, "title": w.title} for w in issue.works if w.why.get("aspect") == aspect]
+        waiting = next(({"id": c["id"], "title": c.get("title", "")} for c in issue.passed_over
+                        if isinstance(c.get("why"), dict) and c["why"].get("aspect") == aspect), None)
+        rows.append({"aspect": aspect, "chosen": chosen, "candidate": None if chosen else waiting})
+    return rows
 
 
 def _brief_tab(request: Request, issue_id: int, status: int, extra: dict[str, Any]) -> HTMLResponse:
