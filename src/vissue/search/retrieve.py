@@ -209,59 +209,45 @@ ASPECT_POOL = 300
 
 @dataclass
 class _Aspects:
-    """The brief's aspects, each ranked on its own: lexical and semantic top lists a part."""
+    """The brief's aspects, each ranked on its own: a lexical and a semantic top list a part."""
 
     texts: list[str]
     vectors: np.ndarray  # aspects x dim
     lexical: list[tuple[np.ndarray, np.ndarray]]  # (ids, BM25 scores) of each aspect
-    weight: float
-    rrf_k: int
     ids: np.ndarray  # every work any of the lists holds
-    _scores: np.ndarray | None = None  # aspects x len(_for): each aspect's fused score of `_for`
-    _for: np.ndarray | None = None
+    rrf_k: int
 
     @classmethod
-    def search(cls, index: SearchIndex, brief: EventBrief, settings: SearchSettings, size: int,
-               filters: Filters) -> _Aspects:
-        texts = list(brief.aspects) if settings.aspect_weight else []
+    def search(cls, index: SearchIndex, texts: list[str], size: int, filters: Filters, rrf_k: int) -> _Aspects:
         if not texts:
-            return cls([], np.zeros((0, index.embedder.dim), dtype=np.float32), [], 0.0, settings.rrf_k,
-                       np.zeros(0, dtype=np.int64))
+            return cls([], np.zeros((0, index.embedder.dim), dtype=np.float32), [], np.zeros(0, dtype=np.int64), rrf_k)
         vectors = np.asarray(index.embedder.embed(texts), dtype=np.float32).reshape(len(texts), -1)
         lexical = [index.lexical_top(text, size, filters) for text in texts]
         vector_ids, _ = index.vector_top(vectors, size, filters)
         ids = np.unique(np.concatenate([vector_ids, *(found for found, _ in lexical)]).astype(np.int64))
-        return cls(texts, vectors, lexical, settings.aspect_weight, settings.rrf_k, ids)
+        return cls(texts, vectors, lexical, ids, rrf_k)
 
-    def _each(self, ids: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """aspects x ids: the reciprocal-rank score of each work in each aspect's two rankings
-        (rows: the works' vectors)."""
-        if self._for is not None and np.array_equal(self._for, ids):
-            return self._scores  # type: ignore[return-value]
+    def scores(self, ids: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """aspects x ids: each work's reciprocal-rank score in each aspect's two rankings (rows:
+        the works' vectors)."""
         semantic = rows @ self.vectors.T
-        scores = np.zeros((len(self.texts), len(ids)))
+        everyone = np.ones(len(ids), dtype=bool)
+        out = np.zeros((len(self.texts), len(ids)))
         for a, (found, bm25) in enumerate(self.lexical):
             lexical = _positions(ids, found, bm25)
-            scores[a] = (_rrf(_ranks(lexical, lexical > 0), 1.0, self.rrf_k)
-                         + _rrf(_ranks(semantic[:, a], np.ones(len(ids), dtype=bool)), 1.0, self.rrf_k))
-        self._scores, self._for = scores, ids
-        return scores
+            out[a] = (_rrf(_ranks(lexical, lexical > 0), 1.0, self.rrf_k)
+                      + _rrf(_ranks(semantic[:, a], everyone), 1.0, self.rrf_k))
+        return out
 
-    def fused(self, ids: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """What the aspects add to each work's fused score: weight x their mean score."""
-        if not self.texts or not len(ids):
-            return np.zeros(len(ids))
-        return self.weight * self._each(ids, rows).mean(axis=0)
-
-    def best(self, ids: np.ndarray) -> tuple[list[str | None], np.ndarray]:
-        """For each work, the aspect it ranks best for where that rank is within ASPECT_BEST
-        (else None), and the rank."""
-        if not self.texts or self._scores is None or not len(ids):
-            return [None] * len(ids), np.zeros(len(ids), dtype=np.int64)
-        assert self._for is not None and np.array_equal(self._for, ids)
-        ranks = np.stack([_ranks(row, np.ones(len(ids), dtype=bool)) for row in self._scores])
+    def best(self, scores: np.ndarray) -> tuple[list[str | None], np.ndarray]:
+        """For each work (a column of `scores`), the aspect it ranks best for where that rank is
+        within ASPECT_BEST (else None), and the rank (else 0)."""
+        works = scores.shape[1]
+        if not self.texts or not works:
+            return [None] * works, np.zeros(works, dtype=np.int64)
+        ranks = np.stack([_ranks(row, np.ones(works, dtype=bool)) for row in scores])
         best = ranks.argmin(axis=0)
-        rank = ranks[best, np.arange(len(ids))]
+        rank = ranks[best, np.arange(works)]
         return ([self.texts[a] if r <= ASPECT_BEST else None for a, r in zip(best, rank, strict=True)],
                 np.where(rank <= ASPECT_BEST, rank, 0))
 
@@ -289,7 +275,8 @@ def retrieve(
     lexical_ids, lexical_found = index.lexical_top(brief.text, size, filters)
     vector_ids, _ = index.vector_top(vector, size, filters)
     ids = np.union1d(lexical_ids, vector_ids)  # ascending: ties keep id order
-    aspects = _Aspects.search(index, brief, settings, size if all_ranked else min(size, ASPECT_POOL), filters)
+    aspects = _Aspects.search(index, list(brief.aspects) if settings.aspect_weight else [],
+                              size if all_ranked else min(size, ASPECT_POOL), filters, k)
     ids = np.union1d(ids, aspects.ids)
 
     def fuse(ids: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -299,9 +286,12 @@ def retrieve(
         lexical_ranks = _ranks(lexical, lexical > 0)
         semantic_ranks = _ranks(semantic, np.ones(len(ids), dtype=bool))
         fused = _rrf(lexical_ranks, settings.lexical_weight, k) + _rrf(semantic_ranks, settings.semantic_weight, k)
-        return lexical, semantic, lexical_ranks, semantic_ranks, fused + aspects.fused(ids, rows)
+        by_aspect = aspects.scores(ids, rows)  # aspects x ids
+        if len(by_aspect):
+            fused = fused + settings.aspect_weight * by_aspect.mean(axis=0)
+        return lexical, semantic, lexical_ranks, semantic_ranks, fused, by_aspect
 
-    lexical, semantic, lexical_ranks, semantic_ranks, fused = fuse(ids)
+    lexical, semantic, lexical_ranks, semantic_ranks, fused, by_aspect = fuse(ids)
     coupling_ranks = np.zeros(len(ids), dtype=np.int64)
     seeds: list[int] = []
     if settings.coupling_weight and len(ids):
@@ -309,11 +299,11 @@ def retrieve(
         coupled_ids, coupled = index.coupling_top(seeds, size, filters)
         if len(coupled_ids):
             ids = np.union1d(ids, coupled_ids)
-            lexical, semantic, lexical_ranks, semantic_ranks, fused = fuse(ids)
+            lexical, semantic, lexical_ranks, semantic_ranks, fused, by_aspect = fuse(ids)
             coupling = _positions(ids, coupled_ids, coupled)
             coupling_ranks = _ranks(coupling, coupling > 0)
             fused = fused + _rrf(coupling_ranks, settings.coupling_weight, k)
-    best_aspect, aspect_ranks = aspects.best(ids)
+    best_aspect, aspect_ranks = aspects.best(by_aspect)
 
     years = index.years(ids)
     recency = np.zeros(len(fused))
