@@ -208,6 +208,8 @@ def test_aspects_follow_the_users_corrections(seed: EventBrief) -> None:
                                                                                         "cotton downstream"]
     with pytest.raises(InputError, match="field 'aspects'"):
         EventBrief.from_dict({**data, "aspects": "glaciers"})
+    with pytest.raises(InputError, match=r"field 'aspects': 13 aspects; at most 12"):
+        EventBrief.from_dict({**data, "aspects": [f"glacier {i}" for i in range(13)]})
 
 
 def test_bad_brief_names_the_field(seed: EventBrief) -> None:

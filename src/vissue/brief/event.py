@@ -30,7 +30,7 @@ from typing import Any
 from ..errors import InputError
 from ..json_input import loads
 from ..text import fold, has_surrogate, replace_surrogates
-from .aspects import find_aspects
+from .aspects import MAX_ASPECTS, find_aspects
 from .dates import Period, find_period
 from .gazetteer import (
     MONTHS,
@@ -141,7 +141,7 @@ class EventBrief:
             period=read("period", _period_from_dict, derived.period),
             key_phrases=key_phrases,
             # the user's key phrases, when given, decide which parts of the text are aspects
-            aspects=[a for a in read("aspects", _strs, find_aspects(derived.text, key_phrases)) if a.strip()],
+            aspects=read("aspects", _aspects, find_aspects(derived.text, key_phrases)),
         )
 
 
@@ -159,6 +159,14 @@ def _str(value: Any) -> str:
 
 def _strs(value: Any) -> list[str]:
     return [_str(v) for v in _list(value)]
+
+
+def _aspects(value: Any) -> list[str]:
+    aspects = [a for a in _strs(value) if a.strip()]
+    if len(aspects) > MAX_ASPECTS:
+        raise ValueError(f"{len(aspects)} aspects; at most {MAX_ASPECTS} (each is searched on its own): "
+                         "keep the ones the issue must answer")
+    return aspects
 
 
 def _opt_str(value: Any) -> str | None:
