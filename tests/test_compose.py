@@ -583,3 +583,18 @@ def test_a_reporting_aside_inside_the_claim_is_dropped() -> None:
     sentence = "As the study confirmed, support with loans was crucial in securing energy deals for the firms."
     told = retell(sentence, "Orazgaliyev", False, context=sentence, aim=25)
     assert "study confirmed" not in told and "that support with loans was crucial" in told, told
+
+
+def test_an_aside_that_opens_a_list_goes_with_the_list() -> None:
+    """', with A, B, and C measuring …': the aside's closing comma is the list's, so the list goes
+    with it; an aside before the main verb goes alone, the verb's own list kept."""
+    from vissue.editorial.gist import shorten
+
+    real = ("Wang et al. find that the mismatch between water and land resources is a precondition for "
+            "conflict, with the average Gini coefficient between water and population, gross domestic "
+            "product (GDP), and cropland measuring 0.19 (highly matched), 0.47 (relatively mismatched), "
+            "and 0.61 (highly mismatched), respectively.")  # an abstract of the WoS library, retold
+    assert shorten(real, "Wang et al.", 25) == ("Wang et al. find that the mismatch between water and land "
+                                                "resources is a precondition for conflict.")
+    verb = "Smith argues that the reform of the courts, which began in 2005, changed the police, the army, and the courts."
+    assert shorten(verb, "Smith", 12) == "Smith argues that the reform of the courts changed the police, the army, and the courts."

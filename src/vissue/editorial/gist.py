@@ -132,6 +132,19 @@ def enumerated(text: str, subject: str, plural: bool, context: str) -> str:
     return f"{subject} {agree(verb, plural)} that {lower_first(rest.strip(), context)}"
 
 
+def _drop_aside(text: str) -> str:
+    """Drop the first aside (', which …,' ', with …,'); one whose closing comma is a list's (', with
+    A, B, and C measuring …': the words after it end on ', and C') runs to the end of its clause."""
+    m = _ASIDE.search(text)
+    if m is None:
+        return text
+    end = m.end()
+    if text[end - 1] == "," and re.match(r"\s[^,;:]+,\s(?:and|or)\s", text[end:]):
+        clause = re.search(r"[;:]", text[end:])
+        end = end + clause.start() if clause else len(text)
+    return text[:m.start()] + text[end:]
+
+
 def _cut_tail(text: str) -> str:
     """Drop a trailing clause; not the 'but' of 'not so much X, but Y' (Y is the claim)."""
     m = _TAIL.search(text)
@@ -162,7 +175,7 @@ def shorten(text: str, subject: str, aim: int) -> str:
     steps = [
         lambda r: _PARENS.sub("", r),
         lambda r: _EXAMPLES.sub("", r, count=1),
-        lambda r: _ASIDE.sub("", r, count=1),
+        _drop_aside,
         lambda r: _OPENING_CLAUSE.sub(lambda m: m.group(1), r, count=1),
         _cut_tail,
     ]
