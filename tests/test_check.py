@@ -257,3 +257,10 @@ def test_the_subject_is_what_the_first_sentence_names() -> None:
     assert subject("The Aral Sea has shrunk because rivers were diverted to irrigate cotton. Dust storms "
                    "harm people in Karakalpakstan.") == ["the Aral Sea"]  # Uzbekistan is only inferred
     assert subject("Fighting broke out on the border between Kyrgyzstan and Tajikistan.") == ["Kyrgyzstan", "Tajikistan"]
+    # the two sides of one event stay the subject when the works speak of one far more
+    war = brief_from_text("A border war between Kyrgyzstan and Tajikistan: the clashes around Batken.")
+    kyrgyz = [IssueWork(id=i, ids={}, title="Kyrgyzstan's borders", authors=[], year=2020, venue=None,
+                        abstract="Kyrgyzstan and its south.") for i in range(3)]
+    assert subject_places(war, kyrgyz) == ["Kyrgyzstan", "Tajikistan"]
+    lone = brief_from_text("A border war in Kyrgyzstan, near Tajikistan.")
+    assert subject_places(lone, kyrgyz) == ["Kyrgyzstan"]  # not joined: the works decide

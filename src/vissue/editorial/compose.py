@@ -203,7 +203,7 @@ def subject_places(brief: EventBrief, works: list[IssueWork] | None = None) -> l
     named = [p for p in brief.places if _named(p, brief.text)]
     in_lede = [p for p in named if _named(p, lede)]
     if in_lede:
-        return _most_spoken_of(in_lede, brief, works)
+        return _with_partners(_most_spoken_of(in_lede, brief, works), in_lede, lede)
     names = [m for phrase in brief.key_phrases if all(w[:1].isupper() for w in phrase.split())
              for m in [re.search(rf"(?<!\w)(?:([Tt]he) )?({re.escape(phrase)})(?!\w)", lede)]
              if m and (" " in phrase or m.start(2) > 0)]  # a lone word opening the sentence is no name
@@ -211,6 +211,27 @@ def subject_places(brief: EventBrief, works: list[IssueWork] | None = None) -> l
         m = min(names, key=lambda m: m.start())
         return [f"the {m.group(2)}" if m.group(1) else m.group(2)]
     return _most_spoken_of(named or brief.places, brief, works)
+
+
+def _with_partners(chosen: list[str], places: list[Place], lede: str) -> list[str]:
+    """The chosen places and each place the lede pairs with one of them by 'and' ("between
+    Kyrgyzstan and Tajikistan"): the two sides of one event are one subject, however unevenly the
+    works speak of them. A longer series ("Uzbekistan, Tajikistan and Turkmenistan") is no pair:
+    the works decide among its places. In the lede's order."""
+    def forms(place: Place) -> str:
+        names = sorted({place.name, *place.matched}, key=len, reverse=True)
+        return "(?:" + "|".join(re.escape(n) for n in names) + ")"
+
+    kept = set(chosen)
+    for place in places:
+        for other in places:
+            if place.name not in kept or other.name in kept:
+                continue
+            for first, second in ((place, other), (other, place)):
+                for m in re.finditer(rf"(?<!\w){forms(first)}\s+(?:and|&)\s+{forms(second)}(?!\w)", lede):
+                    if not lede[:m.start()].rstrip().endswith(","):
+                        kept.add(other.name)
+    return [p.name for p in places if p.name in kept]
 
 
 def _named(place: Place, text: str) -> bool:
