@@ -16,7 +16,7 @@ from vissue.cli import cli
 from vissue.evaluate.gold import load_gold
 from vissue.library.store import Library
 from vissue.search.index import SearchIndex
-from vissue.search.retrieve import SearchSettings, _ranks, retrieve
+from vissue.search.retrieve import ASPECT_CLOSE, SearchSettings, _ranks, retrieve
 from vissue.search.selection import select
 from vissue.search.semantic import SentenceTransformerEmbedder
 
@@ -125,6 +125,15 @@ def test_each_aspect_of_the_brief_is_searched_and_answered(seed_library):
     assert {h.aspect for h in hits if h.aspect} == set(brief.aspects)
     for hit in hits:
         assert (f"among the best matches for “{hit.aspect}”" in hit.why()) == bool(hit.aspect)
+    # and it is close in meaning to the aspect, not only sharing a word with it
+    with Library(seed_library) as library:
+        index = SearchIndex.open(library, SentenceTransformerEmbedder())
+        ids = np.array(sorted(library.db.execute("select id from works").fetchall()), dtype=np.int64).ravel()
+        matrix = index.vectors(ids.tolist())
+        for aspect in brief.aspects:
+            cosine = matrix @ np.asarray(index.embedder.embed([aspect]), dtype=np.float32)[0]
+            closest = {int(ids[i]) for i in np.argsort(-cosine)[:ASPECT_CLOSE]}
+            assert all(h.id in closest for h in hits if h.aspect == aspect), aspect
     # the issue answers the aspects: most of them have a chosen work, and the reasons say which first
     answered = {c.candidate.aspect for c in chosen.chosen if c.candidate.aspect}
     assert len(answered) >= len(brief.aspects) - 1

@@ -199,8 +199,10 @@ def _positions(ids: np.ndarray, found: np.ndarray, scores: np.ndarray) -> np.nda
     return out
 
 
-#: A work is said to answer an aspect when it is among this many best works of that aspect.
+#: A work is said to answer an aspect when it is among this many best works of that aspect, and
+#: among its ASPECT_CLOSE closest in meaning.
 ASPECT_BEST = 10
+ASPECT_CLOSE = 30
 #: Works taken from each aspect's two top lists (POOL for the whole brief's): an aspect's rank
 #: 300 adds a sixth of its rank 1, averaged over the aspects, so the first k fused stay those of
 #: the whole library's ranking (tests/test_index.py) at a fraction of the reading.
@@ -227,29 +229,34 @@ class _Aspects:
         ids = np.unique(np.concatenate([vector_ids, *(found for found, _ in lexical)]).astype(np.int64))
         return cls(texts, vectors, lexical, ids, rrf_k)
 
-    def scores(self, ids: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """aspects x ids: each work's reciprocal-rank score in each aspect's two rankings (rows:
-        the works' vectors)."""
+    def scores(self, ids: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(aspects x ids) twice: each work's reciprocal-rank score in each aspect's two rankings,
+        and its rank in the aspect's semantic ranking (rows: the works' vectors)."""
         semantic = rows @ self.vectors.T
         everyone = np.ones(len(ids), dtype=bool)
         out = np.zeros((len(self.texts), len(ids)))
+        close = np.zeros((len(self.texts), len(ids)), dtype=np.int64)
         for a, (found, bm25) in enumerate(self.lexical):
             lexical = _positions(ids, found, bm25)
-            out[a] = (_rrf(_ranks(lexical, lexical > 0), 1.0, self.rrf_k)
-                      + _rrf(_ranks(semantic[:, a], everyone), 1.0, self.rrf_k))
-        return out
+            close[a] = _ranks(semantic[:, a], everyone)
+            out[a] = _rrf(_ranks(lexical, lexical > 0), 1.0, self.rrf_k) + _rrf(close[a], 1.0, self.rrf_k)
+        return out, close
 
-    def best(self, scores: np.ndarray) -> tuple[list[str | None], np.ndarray]:
-        """For each work (a column of `scores`), the aspect it ranks best for where that rank is
-        within ASPECT_BEST (else None), and the rank (else 0)."""
+    def best(self, scores: np.ndarray, close: np.ndarray) -> tuple[list[str | None], np.ndarray]:
+        """For each work (a column of `scores`), the aspect it answers best, and its rank there:
+        among the aspect's ASPECT_BEST best works and its ASPECT_CLOSE closest in meaning (a work
+        that only shares a word with it, 'silenced' for "the silence of the CSTO", answers
+        nothing); None and 0 where it answers none."""
         works = scores.shape[1]
         if not self.texts or not works:
             return [None] * works, np.zeros(works, dtype=np.int64)
         ranks = np.stack([_ranks(row, np.ones(works, dtype=bool)) for row in scores])
+        ranks = np.where((ranks <= ASPECT_BEST) & (close <= ASPECT_CLOSE), ranks, np.iinfo(np.int64).max)
         best = ranks.argmin(axis=0)
         rank = ranks[best, np.arange(works)]
-        return ([self.texts[a] if r <= ASPECT_BEST else None for a, r in zip(best, rank, strict=True)],
-                np.where(rank <= ASPECT_BEST, rank, 0))
+        answers = rank <= ASPECT_BEST
+        return ([self.texts[a] if ok else None for a, ok in zip(best, answers, strict=True)],
+                np.where(answers, rank, 0))
 
 
 def retrieve(
@@ -286,9 +293,9 @@ def retrieve(
         lexical_ranks = _ranks(lexical, lexical > 0)
         semantic_ranks = _ranks(semantic, np.ones(len(ids), dtype=bool))
         fused = _rrf(lexical_ranks, settings.lexical_weight, k) + _rrf(semantic_ranks, settings.semantic_weight, k)
-        by_aspect = aspects.scores(ids, rows)  # aspects x ids
-        if len(by_aspect):
-            fused = fused + settings.aspect_weight * by_aspect.mean(axis=0)
+        by_aspect = aspects.scores(ids, rows)  # aspects x ids: scores, semantic ranks
+        if aspects.texts:
+            fused = fused + settings.aspect_weight * by_aspect[0].mean(axis=0)
         return lexical, semantic, lexical_ranks, semantic_ranks, fused, by_aspect
 
     lexical, semantic, lexical_ranks, semantic_ranks, fused, by_aspect = fuse(ids)
@@ -303,7 +310,7 @@ def retrieve(
             coupling = _positions(ids, coupled_ids, coupled)
             coupling_ranks = _ranks(coupling, coupling > 0)
             fused = fused + _rrf(coupling_ranks, settings.coupling_weight, k)
-    best_aspect, aspect_ranks = aspects.best(by_aspect)
+    best_aspect, aspect_ranks = aspects.best(*by_aspect)
 
     years = index.years(ids)
     recency = np.zeros(len(fused))
