@@ -598,3 +598,23 @@ def test_an_aside_that_opens_a_list_goes_with_the_list() -> None:
                                                 "resources is a precondition for conflict.")
     verb = "Smith argues that the reform of the courts, which began in 2005, changed the police, the army, and the courts."
     assert shorten(verb, "Smith", 12) == "Smith argues that the reform of the courts changed the police, the army, and the courts."
+
+
+def test_a_hypothesis_others_work_or_the_data_is_no_gist() -> None:
+    """What a work supposes, what others said and where its data came from are not what it shows
+    (its finding may be the opposite: 'we did not find a correlation'): a plain sentence first."""
+    cases = [
+        ["The main hypothesis of our research is that low wages are push motives for migration.",
+         "Households headed by a kidnap couple may be more cohesive, facilitating labour migration."],
+        ["Many studies have examined the impact of remittances on the home economy.",
+         "Each year thousands of labour migrants leave Central Asia for work in Russia."],
+        ["Data for the article came from local mass media and interviews with bureaucrats.",
+         "We question interpretations of power that treat the ruler's position as top-down."],
+    ]
+    opening = "Labour migration shapes the region."  # an abstract's first sentence ranks low of itself
+    for weak, plain in cases:
+        assert rank_gists([opening, weak, plain])[0] == 2, weak
+        assert rank_gists([opening, plain, weak])[0] == 1, weak
+    # a clause the work builds on is not others' work as the subject
+    built = "Building upon prior works on presidential addresses, this article examines 18 addresses by the president."
+    assert rank_gists(["Kazakhstan sits at the crossroads of Eurasia.", built])[0] == 1

@@ -219,6 +219,23 @@ _WORTH = re.compile(
     r"\b(?:(?:important|useful|valuable|scientific|theoretical|practical) (?:reference|basis|foundation|"
     r"guidance|significance)|draws? (?:\w+ )?on (?:the )?(?:existing|previous|prior) (?:research|literature|"
     r"studies|work)|(?:future|further) research)\b", re.IGNORECASE)
+# What a work supposes, or what others said, not what it shows: 'the main hypothesis of the research
+# is …', 'we anticipate two possible effects', 'many studies have examined …' (its finding may be
+# the opposite: 'we did not find a correlation').
+_CONJECTURE = re.compile(
+    r"\b(?:hypothes[ie]s|hypothesi[sz]e[sd]?|(?:we|they|authors?) (?:expect|anticipate)|anticipates?"
+    r" (?:\w+ )?possible|it is (?:often|commonly|widely|generally) (?:argued|believed|assumed|held)|"
+    r"conventional wisdom)\b"
+    # others' work as the sentence's subject ('Many studies have examined …'), not a clause the
+    # work builds on ('Building upon prior works …, this article examines …')
+    r"|^(?:(?:Many|Several|Numerous|Most|Previous|Prior|Existing|Earlier|Recent) (?:studies|scholars|researchers|"
+    r"analysts|works|accounts)|(?:The|Existing|Previous) literature)\b", re.IGNORECASE)
+# What a study did, not what it found: 'data for the article came from …', 'the goal was to explore …'.
+_PROCESS = re.compile(
+    r"\b(?:(?:the |our |their )?(?:data|material|materials|evidence|sample|dataset)(?: for (?:the|this) \w+)?"
+    r" (?:came|comes|come|was|were|is|are) (?:drawn |collected |gathered |obtained )?(?:from|through|by means)|"
+    r"the (?:goal|aim|purpose|objective) (?:was|is) to (?:explore|examine|investigate|study|analy[sz]e|"
+    r"understand|identify|assess|answer|describe|discuss)|attempts? to answer the questions?)\b", re.IGNORECASE)
 _SELF_NOUN = (r"(?:article|paper|study|essay|research|analysis|work|chapter|book|contribution|review|"
               r"piece|note|investigation|report|project|survey|thesis|dissertation|text)")
 _SELF_ADJ = (r"(?:(?:comparative|empirical|qualitative|quantitative|present|current|theoretical|"
@@ -323,6 +340,7 @@ def rank_gists(sentences: list[str]) -> list[int]:
         value -= 5.0 * s.rstrip("\"'”’)").endswith("?")
         value -= 1.0 * bool(_BACKGROUND.search(s))
         value -= 5.0 * bool(_WORTH.search(s))  # below a plain sentence, whatever claim word it has
+        value -= 5.0 * bool(_CONJECTURE.search(s)) + 5.0 * bool(_PROCESS.search(s))  # so are these
         value -= 2.0 * (words < 6) + 1.0 * (words > 60)
         value -= 3.0 * (sum(1 for w in s.split() if _NUMBER.search(w)) >= 3)
         return value
