@@ -618,3 +618,24 @@ def test_a_hypothesis_others_work_or_the_data_is_no_gist() -> None:
     # a clause the work builds on is not others' work as the subject
     built = "Building upon prior works on presidential addresses, this article examines 18 addresses by the president."
     assert rank_gists(["Kazakhstan sits at the crossroads of Eurasia.", built])[0] == 1
+
+
+def test_both_countries_points_outside_the_sentence_unless_it_names_them() -> None:
+    from vissue.editorial.review import dangling
+
+    assert dangling("Karrar and Mostowlansky argue that in both countries the narrative of connectivity holds.") == "both countries"
+    assert dangling("They compare Pakistan and Tajikistan and argue that in both countries the narrative holds.") is None
+    assert dangling("Shimizutani and Yamada find that both migration and remittances have helped.") is None
+    assert dangling("Smith shows that both of them gained.") is None
+    assert dangling("Smith shows that both key issues remain.") == "both key issues"
+
+
+def test_a_leftover_opening_goes_and_a_common_word_is_lower_cased() -> None:
+    from vissue.editorial.gist import retell
+    from vissue.editorial.sentences import lower_first
+
+    sentence = "Put differently, new investments from China serve to consolidate existing authority structures."
+    told = retell(sentence, "Karrar and Mostowlansky", True, context=sentence, aim=25)
+    assert told == "Karrar and Mostowlansky note that new investments from China serve to consolidate existing authority structures.", told
+    assert lower_first("New investments followed", "x") == "new investments followed"
+    assert lower_first("New Zealand troops arrived", "x") == "New Zealand troops arrived"  # a name's first word

@@ -62,6 +62,9 @@ _PRONOUN = frozenset(["it", "its", "he", "she", "his", "him", "her", "they", "th
 _NOT_NOUNS = frozenset(["as", "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "may", "might", "should", "must", "does", "did", "that", "which", "who"])
 
 
+_PLACES_NOUN = re.compile(r"\b(?:countries|states|nations|republics|cities|regions)\b")
+
+
 def dangling(text: str) -> str | None:
     """The words of a sentence that refer to something outside it, else None: a demonstrative
     whose noun the sentence has not named before ('these methods', 'said revision', 'both key
@@ -74,12 +77,15 @@ def dangling(text: str) -> str | None:
         if word == "such" and noun in ("as", "that"):
             continue
         words = m.group()
-        if word == "both":  # 'both key issues' points back; 'both Russia and China' does not
+        if word == "both":  # 'both key issues' points back; 'both Russia and China', 'both of' do not
             after = text[m.start() + 4:]
             plural = re.match(r"\s+(?:[a-z]+(?:-[a-z]+)?\s+){0,2}?[a-z]+s\b", after)
-            if not plural or re.match(r"\s*(?:\S+\s+){0,4}?(?:and|of)\b", after):
+            if (not plural or re.match(r"\s+of\b", after) or re.search(r"\s(?:and|or)\s", plural.group())
+                    or re.match(r"\s+(?:and|or)\b", after[plural.end():])):  # 'both X and Y', 'both of'
                 continue
             words = "both" + plural.group()
+            if _PLACES_NOUN.search(words) and len(set(_places_named(text[:m.start()]))) >= 2:
+                continue  # 'Pakistan and Tajikistan …: in both countries' names them
         elif noun in _SELF:
             continue
         elif noun in _NOT_NOUNS:  # 'this is …': a pronoun, pointing back
@@ -113,7 +119,8 @@ CONNECTIVES = ("moreover", "furthermore", "however", "in addition", "additionall
                "as a result", "consequently", "in so doing", "by doing so", "in turn", "in sum",
                "overall", "to this end", "instead", "specifically", "importantly", "yet", "then",
                "likewise", "similarly", "accordingly", "meanwhile", "besides", "still", "again",
-               "further", "lastly", "in particular", "in contrast", "on the other hand")
+               "further", "lastly", "in particular", "in contrast", "on the other hand", "put differently",
+               "put simply", "simply put", "stated differently", "in short")
 _CONNECTIVE = re.compile(r"^(?:" + "|".join(re.escape(c) for c in CONNECTIVES) + r")\b,?", re.IGNORECASE)
 _INNER_CONNECTIVE = re.compile(r",\s(?:moreover|furthermore|however|in addition|additionally|"
                                r"therefore|nevertheless|nonetheless|in turn|likewise|similarly),", re.IGNORECASE)
@@ -208,7 +215,7 @@ def gist_findings(text: str, head_end: int, *, max_words: int) -> list[tuple[Def
 
 # ---- framing -----------------------------------------------------------------------------------
 
-def _places_named(text: str, journals: list[str] = ()) -> list[str]:  # type: ignore[assignment]
+def _places_named(text: str, journals: list[str] = ()) -> list[str]:
     """The gazetteer's places a text names, journal names ('Journal of Asian Studies') masked."""
     from ..brief.gazetteer import place_gazetteer
 

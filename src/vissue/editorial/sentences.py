@@ -349,14 +349,19 @@ def rank_gists(sentences: list[str]) -> list[int]:
 
 
 @cache
-def _proper_words() -> frozenset[str]:
-    """First words of the names in vissue's gazetteers: 'Kazakhstan', 'Russian', 'Collective'."""
-    words: set[str] = set()
+def _proper_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The names of vissue's gazetteers: (names of one word: 'Kazakhstan', 'Russian'; first words
+    of longer names: 'Collective', 'New')."""
+    alone: set[str] = set()
+    first: set[str] = set()
     for name, key in (("places.json", "places"), ("actors.json", "actors")):
         data = json.loads(resources.files("vissue").joinpath("data", name).read_text(encoding="utf-8"))
         for entry in data[key]:
-            words |= {alias.split()[0] for alias in entry["aliases"] if alias}
-    return frozenset(words)
+            for alias in entry["aliases"]:
+                words = alias.split()
+                if words:
+                    (alone if len(words) == 1 else first).add(words[0])
+    return frozenset(alone), frozenset(first)
 
 
 def lower_first(sentence: str, context: str) -> str:
@@ -367,8 +372,10 @@ def lower_first(sentence: str, context: str) -> str:
     if not bare[:1].isupper() or (len(bare) > 1 and not bare[1:].islower()):
         return sentence
     lower = bare.lower()
-    if lower not in STOPWORDS and (
-            bare in _proper_words() or re.search(rf"(?<=[a-z,;] ){re.escape(bare)}\b", context)):
+    alone, first_of = _proper_words()
+    rest = sentence.split(" ", 2)[1:2]
+    named = bare in alone or (bare in first_of and bool(rest) and rest[0][:1].isupper())  # 'New Zealand', not 'New investments'
+    if lower not in STOPWORDS and (named or re.search(rf"(?<=[a-z,;] ){re.escape(bare)}\b", context)):
         return sentence
     return sentence.replace(bare, lower, 1)
 
