@@ -322,6 +322,28 @@ def test_a_name_is_a_noun_phrase_the_works_say(embedder) -> None:
     assert names[1].label == "norm diffusion", names[1]
 
 
+def test_a_modifier_before_and_a_piece_of_a_joined_name_and_a_shared_phrase_name_nothing() -> None:
+    """'economic' of 'economic and security implications' stands before no noun of its own;
+    'road initiative' of a title is a piece of the keyword 'belt and road initiative'; no two names
+    of an issue hold one another ('belt and road' and 'belt and road initiative')."""
+    from vissue.themes.names import _ends_phrase, _phrases, _within
+
+    assert not _ends_phrase(["and", "security", "implications"])  # shares the head 'implications'
+    assert _ends_phrase(["and", "gas"]) and _ends_phrase(["and", "the", "state"]) and _ends_phrase([])
+    assert not _ends_phrase(["growth"])
+    work = IssueWork(1, {}, "The Belt and Road Initiative: economic and security implications", [], 2020, None,
+                     keywords=["Belt and Road Initiative", "debt"])
+    stands = {key: ok for key, _, _, ok in _phrases(work, frozenset())}
+    assert stands.get("economic") is False and stands["belt and road initiative"] and stands["debt"]
+    from vissue.themes.field import field_vocabulary
+    from vissue.themes.names import _draft
+    other = IssueWork(2, {}, "Debt and loans", [], 2021, None, keywords=["debt"])
+    draft = _draft([work], [other], field_vocabulary([{"keywords": work.keywords}]))
+    assert draft is not None and "road initiative" not in draft.candidates and "belt and road initiative" in draft.candidates
+    assert _within("belt and road", {"belt and road initiative"}) and _within("belt and road initiative", {"belt and road"})
+    assert not _within("debt", {"belt and road initiative"})
+
+
 def test_no_vocabulary_ships_with_vissue() -> None:
     """Names come from the works; a lens vocabulary is something a journal supplies."""
     assert load_vocabulary() is None

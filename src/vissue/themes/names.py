@@ -103,7 +103,7 @@ def _phrases(work: IssueWork, places: frozenset[str]) -> list[tuple[str, str, st
             words = case([w for w in re.findall(r"[\w'’-]+", segment) if WORD.search(fold(w))])
             for size in sizes:
                 for at in range(len(words) - size + 1):
-                    take(words[at: at + size], origin, _ends_phrase(words[at + size: at + size + 1]))
+                    take(words[at: at + size], origin, _ends_phrase(words[at + size:]))
     return found
 
 
@@ -186,7 +186,7 @@ def name_groups(groups: list[list[IssueWork]], embedder: Embedder, centroids: li
             centroid, dtype=np.float32)
         value = {k: draft.score[k] + MEANING_WEIGHT * float(m) for k, m in zip(draft.shortlist, meaning, strict=True)}
         order = sorted(draft.shortlist, key=lambda k: (-value[k], k))
-        names.append(_name(draft, [k for k in order if k not in used] or order, len(group), used, nouns))
+        names.append(_name(draft, [k for k in order if not _within(k, used)] or order, len(group), used, nouns))
     return _joined_only_where_meant(names, centroids, embedder)
 
 
@@ -220,6 +220,12 @@ def _draft(group: list[IssueWork], others: list[IssueWork], field: FieldVocabula
             entry.stands = entry.stands or stands
             if rank[origin] < rank[entry.origin]:
                 entry.origin = origin
+    # a keyword joined by 'and' is one name ('belt and road initiative', 'checks and balances'):
+    # a piece of it no work gives as a keyword ('road initiative', from a title) names nothing
+    joined = {k for k, c in candidates.items() if c.origin == "keyword" and " and " in f" {k} "}
+    for key in [k for k, c in candidates.items() if c.origin != "keyword"]:
+        if any(f" {key} " in f" {whole} " for whole in joined):
+            del candidates[key]
     if not candidates:
         return None
     inside = [_stem_text(w) for w in group]
@@ -277,6 +283,12 @@ def _narrowed(draft: _Draft, key: str, used: set[str]) -> str:
     return max(longer, key=lambda k: (draft.support[k], draft.score[k], k)) if longer else key
 
 
+def _within(key: str, used: set[str]) -> bool:
+    """Whether a phrase is one an earlier name holds, or holds one ('belt and road' and 'belt and
+    road initiative' share a phrase)."""
+    return any(f" {key} " in f" {u} " or f" {u} " in f" {key} " for u in used)
+
+
 def _distinct(keys: list[str]) -> list[str]:
     """Drop a phrase that sits inside a better-ranked one ('party' after 'party system')."""
     kept: list[str] = []
@@ -299,14 +311,27 @@ def _noun_counts(works: list[IssueWork]) -> Counter[str]:
         for text in (work.title or "", *work.keywords, work.abstract or ""):
             for segment in _SEGMENT.split(text):
                 words = [w.lower() for w in re.findall(r"[\w'’-]+", segment)]
-                counts.update(w for at, w in enumerate(words) if _ends_phrase(words[at + 1: at + 2]))
+                counts.update(w for at, w in enumerate(words) if _ends_phrase(words[at + 1:]))
     return counts
 
 
 def _ends_phrase(following: list[str]) -> bool:
-    """Whether a phrase stands as a noun phrase before `following` (the next word, or none): the
-    segment ends there or a function word follows, not another content word ('economic growth')."""
-    return not following or fold(following[0]) in GENERIC or fold(following[0]) in _LOOSE
+    """Whether a phrase stands as a noun phrase before the words that follow it in its segment:
+    the segment ends there or a function word follows, not another content word ('economic
+    growth'); before 'and'/'or', only when what is joined to it is one word ('oil and gas'), not
+    a phrase whose head it shares ('economic and security implications')."""
+    if not following:
+        return True
+    nxt = fold(following[0])
+    if nxt in ("and", "or"):
+        joined = [fold(w) for w in following[1:]]
+        content = 0
+        for word in joined:
+            if word in GENERIC or word in _LOOSE:
+                break
+            content += 1
+        return content <= 1
+    return nxt in GENERIC or nxt in _LOOSE
 
 
 def _named(candidate: _Candidate, words: Counter[str]) -> str:
