@@ -134,12 +134,16 @@ def enumerated(text: str, subject: str, plural: bool, context: str) -> str:
 
 def _drop_aside(text: str) -> str:
     """Drop the first aside (', which …,' ', with …,'); one whose closing comma is a list's (', with
-    A, B, and C measuring …': the words after it end on ', and C') runs to the end of its clause."""
+    A, B, and C measuring …': the words after it end on ', and C'), or is followed by its own
+    apposition (', thus expanding X, an emerging trend …'), runs to the end of its clause."""
     m = _ASIDE.search(text)
     if m is None:
         return text
     end = m.end()
-    if text[end - 1] == "," and re.match(r"\s[^,;:]+,\s(?:and|or)\s", text[end:]):
+    if text[end - 1] == "," and (re.match(r"\s[^,;:]+,\s(?:and|or)\s", text[end:])
+                                 or re.match(r"\s(?:a|an)\s[^,;:]+(?:[;:]|$)", text[end:])):
+        # a list goes on, or what follows is the aside's own apposition (', thus expanding into
+        # ideational analysis, an emerging trend in the literature'): they go with it
         clause = re.search(r"[;:]", text[end:])
         end = end + clause.start() if clause else len(text)
     return text[:m.start()] + text[end:]
