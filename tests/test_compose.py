@@ -596,9 +596,10 @@ def test_an_aside_that_opens_a_list_goes_with_the_list() -> None:
             "and 0.61 (highly mismatched), respectively.")  # an abstract of the WoS library, retold
     assert shorten(real, "Wang et al.", 25) == ("Wang et al. find that the mismatch between water and land "
                                                 "resources is a precondition for conflict.")
-    apposed = ("Hanova notes that the interplay of narratives is analysed, thus expanding into ideational "
-               "analysis, an emerging trend in the literature on post-Soviet Central Asia.")
-    assert shorten(apposed, "Hanova", 12) == "Hanova notes that the interplay of narratives is analysed."
+    apposed = ("Hanova notes that the interplay of presidential narratives in foreign policy documents is analysed, "
+               "thus expanding into ideational analysis, an emerging trend in the literature on post-Soviet Central Asia.")
+    assert shorten(apposed, "Hanova", 16) == ("Hanova notes that the interplay of presidential narratives in foreign "
+                                              "policy documents is analysed.")
     verb = "Smith argues that the reform of the courts, which began in 2005, changed the police, the army, and the courts."
     assert shorten(verb, "Smith", 12) == "Smith argues that the reform of the courts changed the police, the army, and the courts."
 
