@@ -643,3 +643,13 @@ def test_a_leftover_opening_goes_and_a_common_word_is_lower_cased() -> None:
     assert told == "Karrar and Mostowlansky note that new investments from China serve to consolidate existing authority structures.", told
     assert lower_first("New investments followed", "x") == "new investments followed"
     assert lower_first("New Zealand troops arrived", "x") == "New Zealand troops arrived"  # a name's first word
+
+
+def test_doing_so_points_outside_and_instead_after_the_verb_goes() -> None:
+    from vissue.editorial.gist import retell
+    from vissue.editorial.review import dangling
+
+    assert dangling("Reeves notes that doing so will enrich their understanding of the state.") == "doing so"
+    sentence = "This paper explores instead the diffuse but passionate work of borderland dwellers."
+    told = retell(sentence, "Reeves", False, context=sentence, aim=25)
+    assert told == "Reeves explores the diffuse but passionate work of borderland dwellers.", told

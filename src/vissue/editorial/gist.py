@@ -202,6 +202,7 @@ def retell(sentence: str, subject: str, plural: bool, *, context: str, aim: int)
     if at > 0:  # the clause before the authors is detail: "Through case studies, Yan verifies"
         text = text[at:]
     text = re.sub(rf"^({re.escape(subject)})\s+(?:{'|'.join((*ADVERBS, 'again'))})\s+", r"\1 ", text)
+    text = re.sub(rf"^({re.escape(subject)}\s+[a-z]+)\s+instead\s+", r"\1 ", text)  # 'explores instead the …
     text = collapse_nesting(text, subject, plural)
     text = _REPORTING_ASIDE.sub("", text)  # "the metaphor, it argues, can be used" -> "the metaphor can be used"
     text = _AS_REPORTED.sub("", text)  # "that as the study confirmed, support …" -> "that support …"

@@ -55,7 +55,7 @@ class Finding:
 _SELF = frozenset(["article", "paper", "study", "essay", "work", "chapter", "book", "analysis", "research", "volume", "issue", "contribution"])
 _DEMONSTRATIVE = re.compile(r"\b(these|those|this|such|said|both)\s+(?:[a-z]+(?:-[a-z]+)?\s+){0,2}?([a-z]+(?:-[a-z]+)*)\b",
                             re.IGNORECASE)
-_HERE = re.compile(r"\b(?:here(?:in)?|aforementioned|above-mentioned|the (?:former|latter)|hereafter|"
+_HERE = re.compile(r"\b(?:here(?:in)?|aforementioned|above-mentioned|the (?:former|latter)|hereafter|doing so|"
                    r"to the contrary|on the contrary)\b",
                    re.IGNORECASE)
 _PRONOUN = frozenset(["it", "its", "he", "she", "his", "him", "her", "they", "them"])
