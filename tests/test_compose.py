@@ -653,3 +653,17 @@ def test_doing_so_points_outside_and_instead_after_the_verb_goes() -> None:
     sentence = "This paper explores instead the diffuse but passionate work of borderland dwellers."
     told = retell(sentence, "Reeves", False, context=sentence, aim=25)
     assert told == "Reeves explores the diffuse but passionate work of borderland dwellers.", told
+
+
+def test_an_opening_phrase_of_circumstance_goes_when_a_gist_is_long() -> None:
+    """'In the context of a banquet …, tradition became …': the circumstance goes and the claim
+    stays, where the title was all the issue said of the work; a date opening stays ('in 2011,')."""
+    from vissue.editorial.gist import shorten
+
+    long = ("Trevisani notes that in the context of a banquet in honour of the veterans, tradition became the "
+            "contested terrain over which labour and capital struggled to endorse their own visions of the future.")
+    assert shorten(long, "Trevisani", 25) == ("Trevisani notes that tradition became the contested terrain over which "
+                                              "labour and capital struggled to endorse their own visions of the future.")
+    dated = ("Kim and Indeo note that in 2011-2012, it was difficult to see Russia simply acquiescing in its "
+             "subordination to China without reacting to that situation negatively.")
+    assert "in 2011-2012," in shorten(dated, "Kim and Indeo", 20)
