@@ -667,3 +667,16 @@ def test_an_opening_phrase_of_circumstance_goes_when_a_gist_is_long() -> None:
     dated = ("Kim and Indeo note that in 2011-2012, it was difficult to see Russia simply acquiescing in its "
              "subordination to China without reacting to that situation negatively.")
     assert "in 2011-2012," in shorten(dated, "Kim and Indeo", 20)
+
+
+def test_a_trailing_exploring_clause_goes_and_a_possessive_name_keeps_its_capital() -> None:
+    from vissue.editorial.gist import shorten
+    from vissue.editorial.sentences import lower_first
+
+    long = ("Dave and Kobayashi examine the interaction between China's infrastructural investments and security "
+            "dynamics in the Central Asian region, exploring why the BRI, presented by China as primarily "
+            "economic, has security effects.")
+    assert shorten(long, "Dave and Kobayashi", 25) == ("Dave and Kobayashi examine the interaction between China's "
+                                                       "infrastructural investments and security dynamics in the "
+                                                       "Central Asian region.")
+    assert lower_first("Uzbekistan's first law on violence appears late", "x").startswith("Uzbekistan's")

@@ -103,7 +103,8 @@ _ASIDE = re.compile(r",\s(?:which|who|whose|where|while|whereas|although|though|
                     r"notably|thereby|thus|despite|given|based on|drawing on|"
                     r"using|through|with|by)\s[^,;:]*?(?:,(?=\s)|(?=[;:]|\.?$))")
 _TAIL = re.compile(r",\s(?:but|while|whereas|which|thereby|thus|as|because|since|suggesting|leading|"
-                   r"making|resulting|allowing|providing|indicating|so that|in order to|hence)\b[^;:]*$")
+                   r"making|resulting|allowing|providing|indicating|so that|in order to|hence|"
+                   r"exploring|examining|discussing|analy[sz]ing)\b[^;:]*$")
 _OPENING_CLAUSE = re.compile(r"^((?:that\s+)?)(?:although|though|whereas|despite|given|because|since|"
                              r"by|through|using|drawing on|based on|building on|in the context of|"
                              r"in the course of|during|amid|within)\s(?!\d)[^,]{3,}?,\s+")  # not a date: 'in 2011,'

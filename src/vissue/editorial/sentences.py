@@ -371,6 +371,7 @@ def lower_first(sentence: str, context: str) -> str:
     bare = first.strip(_OPENERS + ",;:")
     if not bare[:1].isupper() or (len(bare) > 1 and not bare[1:].islower()):
         return sentence
+    bare = re.sub(r"['’]s$", "", bare)  # 'Uzbekistan's first law': the name is 'Uzbekistan'
     lower = bare.lower()
     alone, first_of = _proper_words()
     rest = sentence.split(" ", 2)[1:2]
