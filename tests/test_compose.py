@@ -680,3 +680,24 @@ def test_a_trailing_exploring_clause_goes_and_a_possessive_name_keeps_its_capita
                                                        "infrastructural investments and security dynamics in the "
                                                        "Central Asian region.")
     assert lower_first("Uzbekistan's first law on violence appears late", "x").startswith("Uzbekistan's")
+
+
+def test_a_study_of_another_country_says_which() -> None:
+    """In an issue on Uzbekistan, a study whose title and abstract name only Kazakhstan is
+    introduced by a sentence that names Kazakhstan, where one reads alone; a study naming the
+    issue's country, or a country of the issue's region, is left as it is."""
+    from vissue.editorial.compose import introduce_work, places_elsewhere
+
+    abstract = ("In January 2022 mass protests spread quickly across the whole of Kazakhstan, becoming the largest "
+                "mobilization in the country's modern history. This article argues that the regime's failure is the "
+                "inability to reconcile its prosperity rhetoric with citizens' calls for a welfare state.")
+    work = IssueWork(id=1, ids={}, title="Protest and the state", authors=[IssueAuthor("Ann", "Smith")], year=2022,
+                     venue=None, abstract=abstract)
+    brief = brief_from_text("Protests in Karakalpakstan, Uzbekistan, in July 2022.")
+    assert places_elsewhere(work, brief, ["Uzbekistan"]) == ("Kazakhstan",)
+    text, _ = introduce_work(work, None, places_elsewhere(work, brief, ["Uzbekistan"]))
+    assert "Kazakhstan" in text, text
+    assert "Kazakhstan" not in introduce_work(work, None)[0]  # the argument, where the place is the issue's
+    region = brief_from_text("Protests across Central Asia in 2022.")
+    assert places_elsewhere(work, region, ["Central Asia"]) == ()  # Kazakhstan is of the region
+    assert places_elsewhere(work, brief_from_text("Protests in Kazakhstan."), ["Kazakhstan"]) == ()

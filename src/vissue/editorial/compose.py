@@ -24,7 +24,7 @@ from typing import Any
 from ..brief.event import ActorKind, EventBrief, Place
 from ..errors import InputError
 from ..issue import IssueAuthor, IssueWork, JournalProfile, Sentence, SourceSentence, Theme
-from ..text import is_shouting, name_list, particle_name, smart_title, venue_key
+from ..text import fold, is_shouting, name_list, particle_name, smart_title, venue_key
 from .gist import write_gist
 from .sentences import (
     STOPWORDS,
@@ -440,14 +440,34 @@ def grouped_sentence(style: Style, phrase: str, members: list[IssueWork],
     return text[:1].upper() + text[1:], [_source_of(w, words) for w in members]
 
 
-def introduce_work(work: IssueWork, style: Style | None = None) -> tuple[str, list[SourceSentence]]:
-    """One sentence introducing a work by its authors with what it shows, and its source."""
+def introduce_work(work: IssueWork, style: Style | None = None,
+                   elsewhere: tuple[str, ...] = ()) -> tuple[str, list[SourceSentence]]:
+    """One sentence introducing a work by its authors with what it shows, and its source;
+    elsewhere: the places the work is about when they are not the issue's (`places_elsewhere`),
+    which its gist names where a sentence that reads alone does."""
     style = style or load_style()
     subject, plural = name_work(work)
-    text, index = write_gist(work, subject, plural, style)
+    text, index = write_gist(work, subject, plural, style, prefer=elsewhere)
     if index == -1:
         return text, [SourceSentence(work=work.id, index=-1, text=work.title or "")]
     return text, [SourceSentence(work=work.id, index=index, text=split_sentences(work.abstract)[index])]
+
+
+def places_elsewhere(work: IssueWork, brief: EventBrief, places: list[str]) -> tuple[str, ...]:
+    """The countries a work's title and abstract name when they name none of the issue's places
+    (a region counting with its member countries): a study of Kyrgyzstan in an issue on
+    Uzbekistan says so, or the reader takes it for one of Uzbekistan."""
+    from ..brief.gazetteer import place_gazetteer
+
+    ours = {fold(p) for p in places}
+    for place in brief.places:
+        if place.name in places:
+            ours |= {fold(c) for c in place.countries}
+    gazetteer = place_gazetteer()
+    named = [gazetteer.entries[ids[0]] for _, _, ids in gazetteer.scan(f"{work.title or ''}\n{work.abstract or ''}")]
+    if not named or any(fold(e["name"]) in ours or {fold(c) for c in e.get("countries", [])} & ours for e in named):
+        return ()
+    return tuple(dict.fromkeys(e["name"] for e in named if e["kind"] == "country"))
 
 
 def _by_the_same_authors(work: IssueWork, before: Sentence, by_id: dict[int, IssueWork]) -> bool:
@@ -510,7 +530,7 @@ def compose(*, title: str, brief: EventBrief, journal: JournalProfile, themes: l
                 introduced |= grouped
                 continue
             introduced.add(work.id)
-            text, sources = introduce_work(work, style)
+            text, sources = introduce_work(work, style, places_elsewhere(work, brief, places))
             if _by_the_same_authors(work, out[-1], by_id):
                 text = style.same_authors.format(sentence=text)
             add(text, "theme", paragraph, theme=theme.id, works=[work.id], sources=sources)
@@ -518,7 +538,7 @@ def compose(*, title: str, brief: EventBrief, journal: JournalProfile, themes: l
     if rest:
         paragraph += 1
         for work in rest:
-            text, sources = introduce_work(work, style)
+            text, sources = introduce_work(work, style, places_elsewhere(work, brief, places))
             if _by_the_same_authors(work, out[-1], by_id):
                 text = style.same_authors.format(sentence=text)
             add(text, "theme", paragraph, works=[work.id], sources=sources)

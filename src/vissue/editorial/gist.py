@@ -241,13 +241,16 @@ def _sentence_case(title: str, context: str) -> bool:
     return True
 
 
-def write_gist(work: IssueWork, subject: str, plural: bool, style: Style) -> tuple[str, int]:
-    """The gist of a work and the index of its source sentence (-1: the title)."""
+def write_gist(work: IssueWork, subject: str, plural: bool, style: Style,
+               prefer: tuple[str, ...] = ()) -> tuple[str, int]:
+    """The gist of a work and the index of its source sentence (-1: the title). prefer: names
+    (the places a work is about, when they are not the issue's) that a gist holding one says:
+    of the sentences that read alone, the first naming one is taken."""
     sentences = split_sentences(work.abstract)
     if not sentences:
         return title_gist(work, subject, plural), -1
-    tried: list[tuple[int, int, str, int]] = []
-    for rank, index in enumerate(rank_gists(sentences)[:_TRIED]):
+    good: list[tuple[str, int]] = []
+    for index in rank_gists(sentences)[:_TRIED]:
         text = retell(sentences[index], subject, plural, context=work.abstract or "", aim=style.gist_words)
         defects = gist_findings(text, len(subject), max_words=style.max_gist_words)
         claim = len(content_words(text[len(subject):])[1:])  # after the verb
@@ -255,6 +258,9 @@ def write_gist(work: IssueWork, subject: str, plural: bool, style: Style) -> tup
                 or sentences[index].rstrip("\"'”’) ").endswith("?")):  # a question states no claim
             defects.append(("teaser", text))  # type: ignore[arg-type]
         if not defects:
-            return text, index
-        tried.append((len(defects), rank, text, index))
+            if not prefer or any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text) for p in prefer):
+                return text, index
+            good.append((text, index))
+    if good:
+        return good[0]
     return title_gist(work, subject, plural), -1
