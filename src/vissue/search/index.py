@@ -255,14 +255,15 @@ class SearchIndex:
         filters last asked for (a search asks a dozen times, and at a million works each costs
         a millisecond)."""
         masks = self._masks
-        if filters not in masks:
-            if len(masks) >= 8:
-                masks.pop(next(iter(masks)))
+        found = masks.get(filters)
+        if found is None:
             found = (filters.mask(self.main.columns) & ~self._hidden, filters.mask(self.delta.columns))
             for mask in found:
                 mask.flags.writeable = False  # shared by every search with these filters
+            if len(masks) >= 8:
+                masks.clear()  # searches in other threads keep the masks they hold
             masks[filters] = found
-        return masks[filters]
+        return found
 
     # -- the top-k interface ------------------------------------------------------------------
 
