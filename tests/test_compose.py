@@ -701,3 +701,13 @@ def test_a_study_of_another_country_says_which() -> None:
     region = brief_from_text("Protests across Central Asia in 2022.")
     assert places_elsewhere(work, region, ["Central Asia"]) == ()  # Kazakhstan is of the region
     assert places_elsewhere(work, brief_from_text("Protests in Kazakhstan."), ["Kazakhstan"]) == ()
+
+
+def test_a_topic_brief_is_not_called_an_event() -> None:
+    from vissue.editorial.compose import tie_sentence
+    from vissue.editorial.style import load_style
+
+    topic = brief_from_text("Everyday insecurity in Central Asia: extremism policies and unstable borders.")
+    assert tie_sentence(load_style(), topic, ["Central Asia"]) == "These articles approach Central Asia from different angles."
+    dated = brief_from_text("Fighting broke out on the Kyrgyz-Tajik border in September 2022.")
+    assert tie_sentence(load_style(), dated, ["Kyrgyzstan"]).endswith("can shed light on the events of September 2022.")
