@@ -711,3 +711,11 @@ def test_a_topic_brief_is_not_called_an_event() -> None:
     assert tie_sentence(load_style(), topic, ["Central Asia"]) == "These articles approach Central Asia from different angles."
     dated = brief_from_text("Fighting broke out on the Kyrgyz-Tajik border in September 2022.")
     assert tie_sentence(load_style(), dated, ["Kyrgyzstan"]).endswith("can shed light on the events of September 2022.")
+
+
+def test_the_event_phrase_keeps_where_its_verb_goes() -> None:
+    from vissue.editorial.compose import event_focus
+
+    brief = brief_from_text("After the Taliban took Kabul in August 2021, its neighbours weighed trade, refugees at "
+                            "the border, and fears of militants crossing into Central Asia.")
+    assert event_focus(brief) == "the fears of militants crossing into Central Asia"

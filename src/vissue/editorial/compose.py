@@ -296,7 +296,11 @@ def event_focus(brief: EventBrief) -> str | None:
     first = (split_sentences(brief.text) or [""])[0]
     phrases = [k for k in brief.key_phrases if re.search(r"\w \bof\b \w", k) and k in first]
     if phrases:
-        return "the " + lower_first(max(phrases, key=lambda k: (len(k.split()), -first.index(k))), brief.text)
+        phrase = max(phrases, key=lambda k: (len(k.split()), -first.index(k)))
+        if phrase.split()[-1].endswith("ing"):  # 'fears of militants crossing': where to, up to the comma
+            at = first.index(phrase) + len(phrase)
+            phrase += re.match(r"[^,;:.!?]*", first[at:]).group().rstrip()
+        return "the " + lower_first(phrase, brief.text)
     if brief.period and brief.period.matched:
         return f"the events of {brief.period.matched[0]}"
     return None
