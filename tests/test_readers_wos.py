@@ -68,6 +68,18 @@ def test_somzhurek_record_exactly(samples):
     assert path.exists()
 
 
+def test_a_full_name_written_family_first_is_read_by_its_short_form(samples):
+    """Web of Science writes many Chinese names family first with no comma ('AF Zhou Qiang',
+    'AU Zhou, Q'): the family name is the one the short form gives, not the last word. Every
+    author of the real export whose two forms agree on the family name is read so."""
+    shared = samples.parent / "wos-central-asia"
+    found = {w.ids["wos"]: w for f in sorted(shared.glob("*.txt")) for w in works(f)}
+    chinese = next(w for w in found.values() if w.title.startswith("Energy geopolitics in Central Asia: China"))
+    assert [(a.family, a.given) for a in chinese.authors] == [("Zhou", "Qiang"), ("He", "Ze"), ("Yang", "Yu")]
+    somzhurek = found["WOS:000437999500008"]
+    assert somzhurek.authors[0].family == "Somzhurek"  # 'Somzhurek, Baubek Zh.': as before
+
+
 def test_early_access_record_takes_its_year_from_ea(samples):
     shared = samples.parent / "wos-central-asia"
     found = [w for w in works(shared / "wos_res0001to0500_230316.txt")

@@ -116,15 +116,32 @@ def _affiliations(fields: dict[str, list[str]]) -> dict[str, str]:
     return result
 
 
+def _family_first(full: str, short: str) -> Author | None:
+    """A full name written family first without a comma ('Zhou Qiang', as Web of Science gives
+    many Chinese and Korean names) read by its short form ('Zhou, Q'): the short form's family
+    name opens the full one. None when it does not."""
+    family = short.partition(",")[0].split()
+    words = full.split()
+    if "," in full or "," not in short or not family or len(words) <= len(family):
+        return None
+    if [w.lower() for w in words[:len(family)]] != [w.lower() for w in family]:
+        return None
+    return Author(family=" ".join(words[:len(family)]), given=" ".join(words[len(family):]))
+
+
 def _authors(fields: dict[str, list[str]]) -> list[Author]:
-    names = fields.get("AF") or fields.get("AU") or fields.get("BF") or fields.get("BA") or []
+    full = fields.get("AF") or fields.get("BF") or []
+    short = fields.get("AU") if fields.get("AF") else fields.get("BA")
+    names = full or fields.get("AU") or fields.get("BA") or []
     orcids = _orcids(fields)
     affiliations = _affiliations(fields)
     authors = []
-    for name in names:
+    for at, name in enumerate(names):
         author = parse_name(name)
         if author is None:
             continue
+        if full and short and len(short) == len(full):  # 'Zhou Qiang' with 'Zhou, Q': family first
+            author = _family_first(name, short[at]) or author
         author.orcid = orcids.get(author.family.lower())
         author.affiliation = affiliations.get(name.strip().lower())
         authors.append(author)
