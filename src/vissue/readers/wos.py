@@ -116,17 +116,22 @@ def _affiliations(fields: dict[str, list[str]]) -> dict[str, str]:
     return result
 
 
-def _family_first(full: str, short: str) -> Author | None:
-    """A full name written family first without a comma ('Zhou Qiang', as Web of Science gives
-    many Chinese and Korean names) read by its short form ('Zhou, Q'): the short form's family
-    name opens the full one. None when it does not."""
+def _by_short_form(full: str, short: str) -> Author | None:
+    """A full name without a comma read by its short form, which says what the family name is:
+    'Zhou Qiang' with 'Zhou, Q' (family first, as Web of Science gives many Chinese and Korean
+    names), 'Filippo Costa Buranelli' with 'Costa Buranelli, F' (a family name of two words).
+    None when the short form's family name neither opens nor ends the full name."""
     family = short.partition(",")[0].split()
     words = full.split()
     if "," in full or "," not in short or not family or len(words) <= len(family):
         return None
-    if [w.lower() for w in words[:len(family)]] != [w.lower() for w in family]:
-        return None
-    return Author(family=" ".join(words[:len(family)]), given=" ".join(words[len(family):]))
+    folded = [w.lower() for w in words]
+    wanted = [w.lower() for w in family]
+    if folded[:len(family)] == wanted:
+        return Author(family=" ".join(words[:len(family)]), given=" ".join(words[len(family):]))
+    if folded[-len(family):] == wanted:
+        return Author(family=" ".join(words[-len(family):]), given=" ".join(words[:-len(family)]))
+    return None
 
 
 def _authors(fields: dict[str, list[str]]) -> list[Author]:
@@ -141,7 +146,7 @@ def _authors(fields: dict[str, list[str]]) -> list[Author]:
         if author is None:
             continue
         if full and short and len(short) == len(full):  # 'Zhou Qiang' with 'Zhou, Q': family first
-            author = _family_first(name, short[at]) or author
+            author = _by_short_form(name, short[at]) or author
         author.orcid = orcids.get(author.family.lower())
         author.affiliation = affiliations.get(name.strip().lower())
         authors.append(author)
