@@ -231,3 +231,23 @@ def parse_name(text: str) -> Author | None:
     while cut > 1 and parts[cut - 1].lower() in {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "del", "dos", "das", "bin", "ibn", "al"}:
         cut -= 1
     return Author(family=" ".join(parts[cut:]), given=" ".join(parts[:cut]))
+
+
+def parse_full_name(full: str, short: str) -> Author | None:
+    """A full name without a comma read by its short form, which says what the family name is:
+    'Zhou Qiang' with 'Zhou, Q' (family first, as Web of Science gives many Chinese and Korean
+    names), 'Filippo Costa Buranelli' with 'Costa Buranelli, F' (a family name of two words).
+    Without such a short form, or when its family name neither opens nor ends the full name,
+    the full name is read alone (`parse_name`)."""
+    full = " ".join(full.split()).strip(" ;,")
+    family = short.partition(",")[0].split()
+    words = full.split()
+    if "," in full or "," not in short or not family or len(words) <= len(family):
+        return parse_name(full)
+    folded = [w.lower() for w in words]
+    wanted = [w.lower() for w in family]
+    if folded[:len(family)] == wanted:
+        return Author(family=" ".join(words[:len(family)]), given=" ".join(words[len(family):]))
+    if folded[-len(family):] == wanted:
+        return Author(family=" ".join(words[-len(family):]), given=" ".join(words[:-len(family)]))
+    return parse_name(full)

@@ -19,6 +19,7 @@ from ..work import (
     Venue,
     Work,
     parse_doc_type,
+    parse_full_name,
     parse_name,
     parse_year,
 )
@@ -116,37 +117,21 @@ def _affiliations(fields: dict[str, list[str]]) -> dict[str, str]:
     return result
 
 
-def _by_short_form(full: str, short: str) -> Author | None:
-    """A full name without a comma read by its short form, which says what the family name is:
-    'Zhou Qiang' with 'Zhou, Q' (family first, as Web of Science gives many Chinese and Korean
-    names), 'Filippo Costa Buranelli' with 'Costa Buranelli, F' (a family name of two words).
-    None when the short form's family name neither opens nor ends the full name."""
-    family = short.partition(",")[0].split()
-    words = full.split()
-    if "," in full or "," not in short or not family or len(words) <= len(family):
-        return None
-    folded = [w.lower() for w in words]
-    wanted = [w.lower() for w in family]
-    if folded[:len(family)] == wanted:
-        return Author(family=" ".join(words[:len(family)]), given=" ".join(words[len(family):]))
-    if folded[-len(family):] == wanted:
-        return Author(family=" ".join(words[-len(family):]), given=" ".join(words[:-len(family)]))
-    return None
-
-
 def _authors(fields: dict[str, list[str]]) -> list[Author]:
-    full = fields.get("AF") or fields.get("BF") or []
-    short = fields.get("AU") if fields.get("AF") else fields.get("BA")
-    names = full or fields.get("AU") or fields.get("BA") or []
+    names, shorts = [], []
+    for full, short in (("AF", "AU"), ("AU", ""), ("BF", "BA"), ("BA", "")):
+        if fields.get(full):
+            names, shorts = fields[full], fields.get(short, []) if short else []
+            break
+    if len(shorts) != len(names):  # the short forms say which word is the family name, in order
+        shorts = []
     orcids = _orcids(fields)
     affiliations = _affiliations(fields)
     authors = []
     for at, name in enumerate(names):
-        author = parse_name(name)
+        author = parse_full_name(name, shorts[at]) if shorts else parse_name(name)
         if author is None:
             continue
-        if full and short and len(short) == len(full):  # 'Zhou Qiang' with 'Zhou, Q': family first
-            author = _by_short_form(name, short[at]) or author
         author.orcid = orcids.get(author.family.lower())
         author.affiliation = affiliations.get(name.strip().lower())
         authors.append(author)

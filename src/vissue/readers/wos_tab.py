@@ -23,6 +23,7 @@ from ..work import (
     Venue,
     Work,
     parse_doc_type,
+    parse_full_name,
     parse_name,
     parse_year,
 )
@@ -189,7 +190,11 @@ def _authors(data: dict[str, str], used: set[str]) -> list[Author]:
     for full, short in (("AF", "AU"), ("BF", "BA")):
         names = split_cell(data.get(full)) or split_cell(data.get(short))
         if names:
-            authors = [a for a in (parse_name(n) for n in names) if a]
+            shorts = split_cell(data.get(short)) if split_cell(data.get(full)) else []
+            if len(shorts) == len(names):  # 'Zhou Qiang' with 'Zhou, Q': the family name comes first
+                authors = [a for a in (parse_full_name(n, s) for n, s in zip(names, shorts, strict=True)) if a]
+            else:
+                authors = [a for a in (parse_name(n) for n in names) if a]
             used.update(tag for tag in (full, short) if tag in data)
             break
     for group in split_cell(data.get("CA")):
