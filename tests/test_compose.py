@@ -719,3 +719,21 @@ def test_the_event_phrase_keeps_where_its_verb_goes() -> None:
     brief = brief_from_text("After the Taliban took Kabul in August 2021, its neighbours weighed trade, refugees at "
                             "the border, and fears of militants crossing into Central Asia.")
     assert event_focus(brief) == "the fears of militants crossing into Central Asia"
+
+
+def test_a_refuted_hypothesis_is_never_the_gist() -> None:
+    """The main hypothesis an abstract states, then refutes ('we did not find a correlation'),
+    is never what the editorial says the authors found; 'It is determined that …' is a finding."""
+    from vissue.editorial.gist import write_gist
+    from vissue.editorial.style import load_style
+
+    abstract = ("The main hypothesis of our research is: low wages and high unemployment are push motives for "
+                "labour migration in Central Asia. By analyzing the available statistics, we did not find a "
+                "correlation between these economic indicators and the number of labour emigrants. It is "
+                "determined that the economies of Tajikistan and Kyrgyzstan are 30% dependent on the remittances "
+                "of labour migrants.")  # a record of the WoS library, shortened
+    work = IssueWork(id=1, ids={}, title="Labour migration in Central Asia", authors=[IssueAuthor("Lipkova", "L")],
+                     year=2022, venue=None, abstract=abstract)
+    text, index = write_gist(work, "Lipkova", False, load_style())
+    assert "hypothesis" not in text and index == 2, text
+    assert text == "Lipkova finds that the economies of Tajikistan and Kyrgyzstan are 30% dependent on the remittances of labour migrants."

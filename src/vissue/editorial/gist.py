@@ -22,6 +22,7 @@ from ..text import smart_title
 from .review import CONNECTIVES, gist_findings
 from .sentences import (
     ADVERBS,
+    CONJECTURE,
     agree,
     base_form,
     content_words,
@@ -255,7 +256,8 @@ def write_gist(work: IssueWork, subject: str, plural: bool, style: Style,
         defects = gist_findings(text, len(subject), max_words=style.max_gist_words)
         claim = len(content_words(text[len(subject):])[1:])  # after the verb
         if (claim < _MIN_CONTENT or re.match(r"\S+[,:;]", text[len(subject):].lstrip())
-                or sentences[index].rstrip("\"'”’) ").endswith("?")):  # a question states no claim
+                or sentences[index].rstrip("\"'”’) ").endswith("?")  # a question states no claim,
+                or CONJECTURE.search(sentences[index])):  # nor a hypothesis (the finding may refute it)
             defects.append(("teaser", text))  # type: ignore[arg-type]
         if not defects:
             if not prefer or any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text) for p in prefer):

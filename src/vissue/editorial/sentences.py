@@ -222,7 +222,7 @@ _WORTH = re.compile(
 # What a work supposes, or what others said, not what it shows: 'the main hypothesis of the research
 # is …', 'we anticipate two possible effects', 'many studies have examined …' (its finding may be
 # the opposite: 'we did not find a correlation').
-_CONJECTURE = re.compile(
+CONJECTURE = re.compile(
     r"\b(?:hypothes[ie]s|hypothesi[sz]e[sd]?|(?:we|they|authors?) (?:expect|anticipate)|anticipates?"
     r" (?:\w+ )?possible|it is (?:often|commonly|widely|generally) (?:argued|believed|assumed|held)|"
     r"conventional wisdom)\b"
@@ -248,7 +248,8 @@ _SUBJECT = re.compile(
     + r"|[Tt]he\s+(?:present\s+|current\s+)?(?:article|paper|study|essay|chapter|book|thesis|dissertation)"
     + r"|[Tt]he authors?|[Ww]e|I|It)\s+" + _ADVERB + r"(?P<verb>[a-z]+)\b")
 _IT_PASSIVE = re.compile(
-    r"^It (?:is|was|has been) (?P<verb>argued|shown|suggested|found|concluded|demonstrated|contended) that\s+")
+    r"^It (?:is|was|has been) (?P<verb>argued|shown|suggested|found|concluded|demonstrated|contended|determined|"
+    r"established|revealed|observed) that\s+")
 _RESULTS = re.compile(
     r"^(?:(?:The|Our|These|Its) )?(?:main |key |major )?(?:[Rr]esults|[Ff]indings|analysis|data|evidence)"
     r"(?: of (?:the|this|our) (?:research|study|analysis|paper|article|survey))?\s+"
@@ -340,7 +341,7 @@ def rank_gists(sentences: list[str]) -> list[int]:
         value -= 5.0 * s.rstrip("\"'”’)").endswith("?")
         value -= 1.0 * bool(_BACKGROUND.search(s))
         value -= 5.0 * bool(_WORTH.search(s))  # below a plain sentence, whatever claim word it has
-        value -= 5.0 * bool(_CONJECTURE.search(s)) + 5.0 * bool(_PROCESS.search(s))  # so are these
+        value -= 5.0 * bool(CONJECTURE.search(s)) + 5.0 * bool(_PROCESS.search(s))  # so are these
         value -= 2.0 * (words < 6) + 1.0 * (words > 60)
         value -= 3.0 * (sum(1 for w in s.split() if _NUMBER.search(w)) >= 3)
         return value
@@ -429,7 +430,8 @@ def third_person(sentence: str, subject: str, plural: bool, *, context: str = ""
             else:
                 found = verb or m.group("verb")
                 found = PAST_TO_PRESENT.get(found, {"shown": "show"}.get(found, base_form(found)))
-                found = {"indicate": "find", "reveal": "find", "confirm": "find"}.get(found, found)
+                found = {"indicate": "find", "reveal": "find", "confirm": "find", "determined": "find",
+                         "established": "establish"}.get(found, found)
                 head = f"{subject} {agree(found, plural)} that "
             return head + _deictic(s[m.end():])
     m = _self_subject(s)
