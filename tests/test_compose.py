@@ -737,3 +737,14 @@ def test_a_refuted_hypothesis_is_never_the_gist() -> None:
     text, index = write_gist(work, "Lipkova", False, load_style())
     assert "hypothesis" not in text and index == 2, text
     assert text == "Lipkova finds that the economies of Tajikistan and Kyrgyzstan are 30% dependent on the remittances of labour migrants."
+
+
+def test_their_that_points_back_is_no_gist_opening() -> None:
+    from vissue.editorial.gist import _their_points_back
+
+    assert _their_points_back(" reports that their limited findings have not found their way.",
+                              "Their limited findings have not found their way.")
+    assert _their_points_back(" shows their long-lasting acuteness.",
+                              "The analysis of the main popular narratives shows their long-lasting acuteness.")
+    assert not _their_points_back(" argue that their model fits.", "We argue that our model fits.")
+    assert not _their_points_back(" show that prices rose.", "Prices rose.")

@@ -242,6 +242,16 @@ def _sentence_case(title: str, context: str) -> bool:
     return True
 
 
+def _their_points_back(claim: str, source: str) -> bool:
+    """'… shows their long-lasting acuteness': a claim opening on 'their' (after its verb and
+    'that') refers to something before it, unless the source said 'our' or 'my' (retold as
+    'their': the authors' own)."""
+    words = claim.split()[1:]  # after the verb
+    if words[:1] == ["that"]:
+        words = words[1:]
+    return bool(words) and words[0].lower() == "their" and not re.search(r"\b(?:[Oo]ur|[Mm]y)\b", source)
+
+
 def write_gist(work: IssueWork, subject: str, plural: bool, style: Style,
                prefer: tuple[str, ...] = ()) -> tuple[str, int]:
     """The gist of a work and the index of its source sentence (-1: the title). prefer: names
@@ -259,6 +269,8 @@ def write_gist(work: IssueWork, subject: str, plural: bool, style: Style,
                 or sentences[index].rstrip("\"'”’) ").endswith("?")  # a question states no claim,
                 or CONJECTURE.search(sentences[index])):  # nor a hypothesis (the finding may refute it)
             defects.append(("teaser", text))  # type: ignore[arg-type]
+        if _their_points_back(text[len(subject):], sentences[index]):
+            defects.append(("dangling", "their"))  # type: ignore[arg-type]
         if not defects:
             if not prefer or any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text) for p in prefer):
                 return text, index
