@@ -748,3 +748,11 @@ def test_their_that_points_back_is_no_gist_opening() -> None:
                               "The analysis of the main popular narratives shows their long-lasting acuteness.")
     assert not _their_points_back(" argue that their model fits.", "We argue that our model fits.")
     assert not _their_points_back(" show that prices rose.", "Prices rose.")
+
+
+def test_a_grouped_phrase_takes_the_article_its_works_give_it() -> None:
+    from vissue.editorial.compose import _with_article
+
+    assert _with_article("energy sector", "Reform of the energy sector. The energy sector grows.") == "the energy sector"
+    assert _with_article("Aral Sea", "The Aral Sea shrank; the Aral Sea basin.") == "the Aral Sea"
+    assert _with_article("labour migration", "Labour migration grows. Seasonal labour migration.") == "labour migration"

@@ -420,7 +420,15 @@ def shared_point(works: list[IssueWork], others: list[IssueWork], brief: EventBr
     key = best[2]
     members = [w.id for w in works if key in texts[w.id]][:3]
     written = texts[members[0]][key]
-    return _as_phrase(written, " ".join(w.abstract or "" for w in works)), members
+    context = " ".join(f"{w.title or ''}. {w.abstract or ''}" for w in works if w.id in members)
+    return _with_article(_as_phrase(written, " ".join(w.abstract or "" for w in works)), context), members
+
+
+def _with_article(phrase: str, context: str) -> str:
+    """'the energy sector' where the works mostly write it so ('… examine energy sector' reads as
+    a word missing); 'labour migration', which they write bare, stays bare."""
+    found = re.findall(rf"(?i)(?:\b(the)\s+)?(?<![\w-]){re.escape(phrase)}(?![\w-])", context)
+    return f"the {phrase}" if found and sum(bool(f) for f in found) * 2 > len(found) else phrase
 
 
 def _source_of(work: IssueWork, key_words: list[str]) -> SourceSentence:
