@@ -15,10 +15,9 @@ or more; an "and"/"or" opening a piece is dropped, and a piece is parted at
 "and"/"or" too where the words on each side hold a key phrase of their own ("marginalised urban
 groups and the risks of fieldwork" are two items; "dams upstream and downstream" one). An item
 must hold one of the brief's key phrases: a piece of no substance ("During the past week") is
-none. A brief told as a story, its sentences no lists, has no aspects: the whole text is its one
-question (and a story's clauses, searched one by one, pull in works on its incidental words). A brief
-of fewer than two such parts has no aspects: the whole text is its one question. Read from the
-punctuation of the text alone: no word list.
+none. A brief told as a story (its sentences no lists), or with fewer than two items, has no
+aspects: the whole text is its one question (a story's clauses, searched one by one, pull in
+works on its incidental words). Read from the punctuation of the text alone: no word list.
 """
 
 from __future__ import annotations

@@ -260,7 +260,7 @@ def write_gist(work: IssueWork, subject: str, plural: bool, style: Style,
     sentences = split_sentences(work.abstract)
     if not sentences:
         return title_gist(work, subject, plural), -1
-    good: list[tuple[str, int]] = []
+    first: tuple[str, int] | None = None  # the best that reads alone, naming no preferred place
     for index in rank_gists(sentences)[:_TRIED]:
         text = retell(sentences[index], subject, plural, context=work.abstract or "", aim=style.gist_words)
         defects = gist_findings(text, len(subject), max_words=style.max_gist_words)
@@ -274,7 +274,5 @@ def write_gist(work: IssueWork, subject: str, plural: bool, style: Style,
         if not defects:
             if not prefer or any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text) for p in prefer):
                 return text, index
-            good.append((text, index))
-    if good:
-        return good[0]
-    return title_gist(work, subject, plural), -1
+            first = first or (text, index)
+    return first if first else (title_gist(work, subject, plural), -1)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -283,7 +284,7 @@ def _narrowed(draft: _Draft, key: str, used: set[str]) -> str:
     return max(longer, key=lambda k: (draft.support[k], draft.score[k], k)) if longer else key
 
 
-def _within(key: str, used: set[str]) -> bool:
+def _within(key: str, used: Iterable[str]) -> bool:
     """Whether a phrase is one an earlier name holds, or holds one ('belt and road' and 'belt and
     road initiative' share a phrase)."""
     return any(f" {key} " in f" {u} " or f" {u} " in f" {key} " for u in used)
@@ -293,9 +294,8 @@ def _distinct(keys: list[str]) -> list[str]:
     """Drop a phrase that sits inside a better-ranked one ('party' after 'party system')."""
     kept: list[str] = []
     for key in keys:
-        if any(f" {key} " in f" {k} " or f" {k} " in f" {key} " for k in kept):
-            continue
-        kept.append(key)
+        if not _within(key, kept):
+            kept.append(key)
     return kept
 
 
